@@ -1,0 +1,36 @@
+// Time as the core sees it: milliseconds since the Unix epoch, behind an interface so that
+// tests of anything scheduled use a fake clock.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace custos::core {
+
+using TimeMs = std::int64_t;  // milliseconds since 1970-01-01T00:00:00Z
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimeMs Now() const = 0;
+};
+
+// The wall clock.
+Clock& SystemClock();
+
+// A clock that moves only when told to; for tests.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimeMs start) : now_(start) {}
+  TimeMs Now() const override { return now_.load(); }
+  void Advance(TimeMs delta) { now_ += delta; }
+  void Set(TimeMs t) { now_ = t; }
+
+ private:
+  std::atomic<TimeMs> now_;
+};
+
+// RFC 3339 UTC with milliseconds, e.g. "2026-11-27T16:34:31.000Z".
+std::string FormatTime(TimeMs t);
+
+}  // namespace custos::core

@@ -1,0 +1,139 @@
+// The store: the core's repository interface. Implementations (SQLite now, PostgreSQL later)
+// pass the same contract test suite (tests/unit/store/store_contract.h).
+//
+// Every mutating call is durable when it returns successfully: acknowledged means committed.
+// Implementations batch concurrent writers into one transaction (group commit), so callers
+// simply block. Every mutating call that takes an AuditEntry writes it in the same
+// transaction as the change; the store fills the entry's id and, if 0, its time.
+// All calls are safe from any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audit.h"
+#include "core/credential.h"
+#include "core/device.h"
+#include "core/error.h"
+#include "core/filter.h"
+#include "core/group.h"
+#include "core/token.h"
+
+namespace custos::core {
+
+// Sortable device fields for listing: "id", "name", "created_at", "updated_at", "last_seen",
+// "manufacturer", "model", "firmware_version" (version order), "state".
+bool IsSortableDeviceField(std::string_view field);
+
+struct DeviceQuery {
+  const filter::Expr* filter = nullptr;  // null: every device
+  std::optional<GroupId> static_group;   // only members of this static group
+  std::string sort = "id";
+  bool descending = false;
+  std::string after;      // opaque cursor from a previous page's next_cursor; "" for the first
+  std::size_t limit = 100;  // 1..1000
+};
+
+struct DevicePage {
+  std::vector<Device> devices;
+  std::string next_cursor;  // "" when this is the last page
+};
+
+enum class ConflictPolicy { kFail, kSkip, kUpdate };
+
+struct ImportRowResult {
+  std::size_t row = 0;          // caller's row number
+  bool accepted = false;
+  bool updated = false;         // an existing device was updated (ConflictPolicy::kUpdate)
+  DeviceId id = 0;
+  std::string error;            // why it was rejected
+  ErrorCode code = ErrorCode::kInvalidArgument;
+};
+
+struct StoreStats {
+  std::uint64_t write_batches = 0;        // committed transactions of the writer
+  std::uint64_t write_ops = 0;            // writes carried by those batches
+  std::uint64_t write_failures = 0;
+  std::uint64_t db_size_bytes = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- devices
+  // Assigns id, created_at/updated_at (from the clock if 0) and version 1.
+  // kAlreadyExists when the name is taken.
+  virtual Result<Device> CreateDevice(Device device, AuditEntry audit) = 0;
+  // Inserts many devices in ONE transaction (all or nothing at the transaction level, but each
+  // row's outcome is reported: a duplicate name is rejected or skipped or updated by policy
+  // without failing the others). The audit entry describes the whole batch.
+  // `rows[i]` is reported as row `first_row + i`.
+  virtual Result<std::vector<ImportRowResult>> ImportDevices(std::vector<Device> rows,
+                                                             std::size_t first_row,
+                                                             ConflictPolicy policy,
+                                                             AuditEntry audit) = 0;
+  virtual Result<Device> GetDevice(DeviceId id) = 0;
+  virtual Result<Device> GetDeviceByName(std::string_view name) = 0;
+  virtual Result<DevicePage> ListDevices(const DeviceQuery& query) = 0;
+  virtual Result<std::int64_t> CountDevices(const filter::Expr* filter) = 0;
+  virtual Result<std::map<LifecycleState, std::int64_t>> CountDevicesByState() = 0;
+  // Replaces every stored field of the device with `device` (id and created_at kept), if the
+  // stored version equals `device.version`; otherwise kConflict. Bumps version, sets
+  // updated_at. kNotFound if absent.
+  virtual Result<Device> UpdateDevice(Device device, AuditEntry audit) = 0;
+  // Removes the device, its credentials and group memberships. kNotFound if absent.
+  virtual Result<void> DeleteDevice(DeviceId id, AuditEntry audit) = 0;
+  // Batched write-behind of connectivity (hot state): last value per device wins. Unknown ids
+  // are ignored. Not audited.
+  virtual Result<void> SaveConnectivity(
+      const std::vector<std::pair<DeviceId, Connectivity>>& updates) = 0;
+
+  // ---- credentials
+  virtual Result<Credential> AddCredential(Credential credential, AuditEntry audit) = 0;
+  virtual Result<std::vector<Credential>> ListCredentials(DeviceId device) = 0;
+  // Active (not revoked) credential by kind and identity; kNotFound otherwise.
+  virtual Result<Credential> FindCredential(std::string_view kind, std::string_view identity) = 0;
+  virtual Result<void> RevokeCredential(CredentialId id, AuditEntry audit) = 0;
+  // Sets the device retired and revokes all its credentials atomically (version check as
+  // UpdateDevice).
+  virtual Result<Device> RetireDevice(Device device, AuditEntry audit) = 0;
+
+  // ---- groups
+  virtual Result<Group> CreateGroup(Group group, AuditEntry audit) = 0;  // kAlreadyExists
+  virtual Result<Group> GetGroup(GroupId id) = 0;
+  virtual Result<Group> GetGroupByName(std::string_view name) = 0;
+  virtual Result<std::vector<Group>> ListGroups() = 0;
+  virtual Result<Group> UpdateGroup(Group group, AuditEntry audit) = 0;  // version-checked
+  virtual Result<void> DeleteGroup(GroupId id, AuditEntry audit) = 0;
+  // Adds/removes members of a static group; unknown device ids -> kNotFound naming the first.
+  // Adding an existing member is a no-op.
+  virtual Result<void> AddGroupMembers(GroupId group, const std::vector<DeviceId>& devices,
+                                       AuditEntry audit) = 0;
+  virtual Result<void> RemoveGroupMembers(GroupId group, const std::vector<DeviceId>& devices,
+                                          AuditEntry audit) = 0;
+  virtual Result<std::vector<GroupId>> GroupsOfDevice(DeviceId device) = 0;  // static only
+
+  // ---- operator tokens
+  virtual Result<OperatorToken> CreateToken(OperatorToken token, AuditEntry audit) = 0;
+  virtual Result<OperatorToken> FindTokenByHash(std::string_view secret_hash) = 0;
+  virtual Result<OperatorToken> GetToken(TokenId id) = 0;
+  virtual Result<std::vector<OperatorToken>> ListTokens() = 0;
+  virtual Result<void> RevokeToken(TokenId id, TimeMs at, AuditEntry audit) = 0;
+  // Batched, not audited.
+  virtual Result<void> TouchToken(TokenId id, TimeMs at) = 0;
+  virtual Result<std::int64_t> CountActiveTokens() = 0;
+
+  // ---- audit
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first
+
+  virtual StoreStats Stats() = 0;
+  // Stops accepting writes, commits what was acknowledged-pending, closes. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace custos::core
