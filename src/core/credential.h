@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/device.h"
@@ -23,5 +24,14 @@ struct Credential {
   TimeMs created_at = 0;
   std::optional<TimeMs> revoked_at;
 };
+
+// `bytes` random bytes as lowercase hex.
+std::string RandomHex(std::size_t bytes);
+// "sha256$<salt-hex>$<hash-hex>" of a device password with a fresh 16-byte salt. One SHA-256
+// suffices because server-generated device secrets carry 192 bits of entropy; a reconnect
+// storm must not queue behind a slow password hash.
+std::string HashDevicePassword(std::string_view password);
+// Checks a password against HashDevicePassword's output, in constant time.
+bool VerifyDevicePassword(std::string_view stored, std::string_view password);
 
 }  // namespace custos::core

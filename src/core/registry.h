@@ -66,8 +66,9 @@ class Registry {
   Result<void> Load();
 
   Result<Device> CreateDevice(const Actor& actor, Device device);
-  // Validates each row, then stores the valid ones in one transaction. Invalid rows come back
-  // rejected with their reason; `first_row` numbers the rows for the report.
+  // Validates each row, then stores the valid ones in one transaction. The results come in
+  // the order of `rows`, one per row, numbered from `first_row`; invalid rows come back
+  // rejected with their reason. One device.imported event describes the batch.
   Result<std::vector<ImportRowResult>> ImportDevices(const Actor& actor, std::vector<Device> rows,
                                                      std::size_t first_row, ConflictPolicy policy);
   Result<Device> GetDevice(DeviceId id);

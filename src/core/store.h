@@ -4,7 +4,8 @@
 // Every mutating call is durable when it returns successfully: acknowledged means committed.
 // Implementations batch concurrent writers into one transaction (group commit), so callers
 // simply block. Every mutating call that takes an AuditEntry writes it in the same
-// transaction as the change; the store fills the entry's id and, if 0, its time.
+// transaction as the change; the store fills the entry's id and, if 0, its time; when a
+// create's entry has an empty target_id, the store sets it to the new row's id.
 // All calls are safe from any number of threads.
 #pragma once
 
