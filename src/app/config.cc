@@ -1,0 +1,209 @@
+#include "app/config.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace custos::app {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+using core::Result;
+
+Result<std::uint64_t> ParseUnsigned(std::string_view key, std::string_view text,
+                                    std::uint64_t min, std::uint64_t max) {
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}: expected a whole number from {} to {}, got '{}'", key, min,
+                                 max, text));
+  }
+  return v;
+}
+
+std::string EnvNameOf(std::string_view key) {
+  std::string out = "CUSTOS_";
+  for (char c : key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
+  return out;
+}
+
+Result<void> Apply(Config& c, const std::string& key, const std::string& value) {
+  if (key == "data_dir") {
+    if (value.empty()) return MakeError(ErrorCode::kInvalidArgument, "data_dir: empty");
+    c.data_dir = value;
+  } else if (key == "log_level") {
+    static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error",
+                                                   "off"};
+    bool ok = false;
+    for (auto l : kLevels) ok = ok || value == l;
+    if (!ok) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("log_level: '{}' is not one of trace, debug, info, warn, "
+                                   "error, off",
+                                   value));
+    }
+    c.log_level = value;
+  } else if (key == "http.listen") {
+    auto hp = ParseHostPort(value);
+    if (!hp) {
+      return MakeError(ErrorCode::kInvalidArgument, "http.listen: " + hp.error().message);
+    }
+    c.http_listen = *hp;
+  } else if (key == "http.max_body_bytes") {
+    auto v = ParseUnsigned(key, value, 1024, std::uint64_t{1} << 32);
+    if (!v) return tl::unexpected(v.error());
+    c.http_max_body_bytes = *v;
+  } else if (key == "http.max_import_bytes") {
+    auto v = ParseUnsigned(key, value, 1024, std::uint64_t{1} << 40);
+    if (!v) return tl::unexpected(v.error());
+    c.http_max_import_bytes = *v;
+  } else if (key == "http.io_threads") {
+    auto v = ParseUnsigned(key, value, 1, 64);
+    if (!v) return tl::unexpected(v.error());
+    c.http_io_threads = static_cast<int>(*v);
+  } else if (key == "http.worker_threads") {
+    auto v = ParseUnsigned(key, value, 1, 1024);
+    if (!v) return tl::unexpected(v.error());
+    c.http_worker_threads = static_cast<int>(*v);
+  } else if (key == "store.synchronous") {
+    if (value != "full" && value != "normal") {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("store.synchronous: '{}' is not full or normal", value));
+    }
+    c.store_synchronous_full = value == "full";
+  } else if (key == "store.read_connections") {
+    auto v = ParseUnsigned(key, value, 1, 64);
+    if (!v) return tl::unexpected(v.error());
+    c.store_read_connections = static_cast<int>(*v);
+  } else {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("unknown setting '{}'", key));
+  }
+  return {};
+}
+
+bool IsKnownKey(std::string_view key) {
+  for (const auto& k : ConfigKeys()) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<std::string>& ConfigKeys() {
+  static const std::vector<std::string> kKeys = {
+      "data_dir",           "log_level",          "http.listen",
+      "http.max_body_bytes", "http.max_import_bytes", "http.io_threads",
+      "http.worker_threads", "store.synchronous",  "store.read_connections"};
+  return kKeys;
+}
+
+Result<HostPort> ParseHostPort(std::string_view text) {
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("'{}' is not [IPv6]:PORT", text));
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      return MakeError(ErrorCode::kInvalidArgument, fmt::format("'{}' is not HOST:PORT", text));
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("'{}' has no host", text));
+  }
+  auto p = ParseUnsigned("port", port, 0, 65535);
+  if (!p) return tl::unexpected(p.error());
+  return HostPort{std::string(host), static_cast<std::uint16_t>(*p)};
+}
+
+Result<Settings> ReadConfigFile(const std::filesystem::path& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+  }
+  Settings out;
+  Result<void> status;
+  auto take = [&](const std::string& key, const toml::node& node) {
+    if (!IsKnownKey(key)) {
+      status = MakeError(ErrorCode::kInvalidArgument,
+                          fmt::format("{}:{}: unknown setting '{}'", path.string(),
+                                      node.source().begin.line, key));
+      return;
+    }
+    if (auto s = node.value<std::string>()) {
+      out[key] = *s;
+    } else if (auto i = node.value<std::int64_t>()) {
+      out[key] = std::to_string(*i);
+    } else if (auto b = node.value<bool>()) {
+      out[key] = *b ? "true" : "false";
+    } else {
+      status = MakeError(ErrorCode::kInvalidArgument,
+                          fmt::format("{}:{}: '{}' must be a string or a number", path.string(),
+                                      node.source().begin.line, key));
+    }
+  };
+  for (const auto& [k, v] : table) {
+    if (!status) break;
+    if (const auto* sub = v.as_table()) {
+      for (const auto& [k2, v2] : *sub) {
+        if (!status) break;
+        take(std::string(k.str()) + "." + std::string(k2.str()), v2);
+      }
+    } else {
+      take(std::string(k.str()), v);
+    }
+  }
+  if (!status) return tl::unexpected(status.error());
+  return out;
+}
+
+Settings SettingsFromEnvironment(char** envp) {
+  Settings out;
+  for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = entry.substr(0, eq);
+    for (const auto& key : ConfigKeys()) {
+      if (name == EnvNameOf(key)) out[key] = std::string(entry.substr(eq + 1));
+    }
+    if (name == "CUSTOS_ADMIN_TOKEN") out["admin_token"] = std::string(entry.substr(eq + 1));
+  }
+  return out;
+}
+
+Result<Config> ResolveConfig(const Settings& file, const Settings& env, const Settings& flags) {
+  Config c;
+  for (const Settings* layer : {&file, &env, &flags}) {
+    for (const auto& [key, value] : *layer) {
+      if (key == "admin_token") {
+        if (layer != &env) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "the admin token is taken only from CUSTOS_ADMIN_TOKEN");
+        }
+        c.admin_token = value;
+        continue;
+      }
+      if (auto ok = Apply(c, key, value); !ok) return tl::unexpected(ok.error());
+    }
+  }
+  return c;
+}
+
+}  // namespace custos::app

@@ -1,0 +1,68 @@
+// The server's configuration: defaults, overridden by a TOML file, overridden by environment
+// variables, overridden by flags. Every key has all three spellings:
+//
+//   TOML                      env                         flag
+//   data_dir                  CUSTOS_DATA_DIR             --data-dir
+//   log_level                 CUSTOS_LOG_LEVEL            --log-level
+//   http.listen               CUSTOS_HTTP_LISTEN          --http-listen
+//   http.max_body_bytes       CUSTOS_HTTP_MAX_BODY_BYTES  --http-max-body-bytes
+//   http.max_import_bytes     CUSTOS_HTTP_MAX_IMPORT_BYTES --http-max-import-bytes
+//   http.io_threads           CUSTOS_HTTP_IO_THREADS      --http-io-threads
+//   http.worker_threads       CUSTOS_HTTP_WORKER_THREADS  --http-worker-threads
+//   store.synchronous         CUSTOS_STORE_SYNCHRONOUS    --store-synchronous  (full|normal)
+//   store.read_connections    CUSTOS_STORE_READ_CONNECTIONS --store-read-connections
+//
+// The config file is named by --config or CUSTOS_CONFIG. CUSTOS_ADMIN_TOKEN (env only, never
+// in a file) sets the first admin token's secret.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace custos::app {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "HOST:PORT" or "[v6]:PORT"; port 0 means any free port.
+core::Result<HostPort> ParseHostPort(std::string_view text);
+
+struct Config {
+  std::filesystem::path data_dir = "data";
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  HostPort http_listen{"127.0.0.1", 8080};
+  std::uint64_t http_max_body_bytes = 1 << 20;
+  std::uint64_t http_max_import_bytes = std::uint64_t{1} << 30;
+  int http_io_threads = 2;
+  int http_worker_threads = 16;
+  bool store_synchronous_full = true;
+  int store_read_connections = 4;
+  std::optional<std::string> admin_token;  // from CUSTOS_ADMIN_TOKEN
+};
+
+// Raw settings by dotted key ("http.listen"), as given by one source.
+using Settings = std::map<std::string, std::string>;
+
+// The settings of a TOML file; kInvalidArgument naming the file, line and key on errors,
+// including unknown keys (a typo must not silently fall back to a default).
+core::Result<Settings> ReadConfigFile(const std::filesystem::path& path);
+// CUSTOS_* variables from an environment block (as `environ`).
+Settings SettingsFromEnvironment(char** envp);
+
+// Applies file, then env, then flags over the defaults, checking every value.
+core::Result<Config> ResolveConfig(const Settings& file, const Settings& env,
+                                   const Settings& flags);
+
+// Every known dotted key, for flags and error messages.
+const std::vector<std::string>& ConfigKeys();
+
+}  // namespace custos::app

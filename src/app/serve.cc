@@ -1,0 +1,242 @@
+#include "app/serve.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/http_server.h"
+#include "app/config.h"
+#include "core/core.h"
+#include "metrics/metrics.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace custos::app {
+namespace {
+
+constexpr auto kConnectivityFlushInterval = std::chrono::seconds(1);
+
+// Holds an exclusive lock on DATA_DIR/custos.lock so that two servers never share a store.
+class DataDirLock {
+ public:
+  static core::Result<DataDirLock> Acquire(const std::filesystem::path& dir) {
+    auto path = dir / "custos.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return core::MakeError(core::ErrorCode::kUnavailable,
+                             fmt::format("cannot open {}: {}", path.string(), strerror(errno)));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      return core::MakeError(core::ErrorCode::kUnavailable,
+                             fmt::format("{} is in use by another custos server", dir.string()));
+    }
+    return DataDirLock(fd);
+  }
+  DataDirLock(DataDirLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  ~DataDirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Periodically writes connectivity hot state back to the store.
+class ConnectivityFlusher {
+ public:
+  explicit ConnectivityFlusher(core::Registry& registry)
+      : registry_(registry), thread_([this] { Run(); }) {}
+  ~ConnectivityFlusher() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    Flush();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, kConnectivityFlushInterval, [&] { return stop_; })) {
+      lock.unlock();
+      Flush();
+      lock.lock();
+    }
+  }
+  void Flush() {
+    if (auto ok = registry_.FlushConnectivity(); !ok) {
+      spdlog::warn("connectivity flush failed: {}", ok.error().message);
+    }
+  }
+
+  core::Registry& registry_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+core::Result<Config> LoadConfig(int argc, char** argv, char** envp, bool& exit_now,
+                                int& exit_code) {
+  CLI::App cli{"custos serve: run the Custos device management server", "custos serve"};
+  std::string config_path;
+  Settings flags;
+  cli.add_option("--config", config_path, "TOML configuration file (env CUSTOS_CONFIG)");
+  for (const auto& key : ConfigKeys()) {
+    std::string flag = "--" + key;
+    for (char& c : flag) {
+      if (c == '.' || c == '_') c = '-';
+    }
+    cli.add_option_function<std::string>(
+        flag, [&flags, key](const std::string& v) { flags[key] = v; },
+        fmt::format("overrides {} (see docs/operations.md)", key));
+  }
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_now = true;
+    exit_code = cli.exit(e);
+    return core::MakeError(core::ErrorCode::kInvalidArgument, "");
+  }
+  Settings env = SettingsFromEnvironment(envp);
+  if (config_path.empty()) {
+    if (const char* p = std::getenv("CUSTOS_CONFIG"); p != nullptr) config_path = p;
+  }
+  Settings file;
+  if (!config_path.empty()) {
+    auto read = ReadConfigFile(config_path);
+    if (!read) return tl::unexpected(read.error());
+    file = std::move(*read);
+  }
+  return ResolveConfig(file, env, flags);
+}
+
+void BlockStopSignals(sigset_t& set) {
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+int Serve(int argc, char** argv, char** envp) {
+  // Block the stop signals before any thread starts, so that every thread inherits the mask
+  // and only sigwait below sees them.
+  sigset_t stop_signals;
+  BlockStopSignals(stop_signals);
+
+  bool exit_now = false;
+  int exit_code = 0;
+  auto config = LoadConfig(argc, argv, envp, exit_now, exit_code);
+  if (exit_now) return exit_code;
+  if (!config) {
+    std::cerr << "custos serve: " << config.error().message << "\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  std::error_code ec;
+  std::filesystem::create_directories(config->data_dir, ec);
+  if (ec) {
+    spdlog::error("cannot create data directory {}: {}", config->data_dir.string(), ec.message());
+    return 1;
+  }
+  auto lock = DataDirLock::Acquire(config->data_dir);
+  if (!lock) {
+    spdlog::error("{}", lock.error().message);
+    return 1;
+  }
+
+  core::Clock& clock = core::SystemClock();
+  store::SqliteOptions store_options;
+  store_options.path = config->data_dir / "custos.db";
+  store_options.clock = &clock;
+  store_options.read_connections = config->store_read_connections;
+  store_options.synchronous_full = config->store_synchronous_full;
+  auto store = store::OpenSqliteStore(store_options);
+  if (!store) {
+    spdlog::error("cannot open store {}: {}", store_options.path.string(),
+                  store.error().message);
+    return 1;
+  }
+
+  core::EventBus events(clock);
+  core::Registry registry(**store, events, clock);
+  core::TokenService tokens(**store, clock);
+  if (auto loaded = registry.Load(); !loaded) {
+    spdlog::error("cannot load the fleet: {}", loaded.error().message);
+    return 1;
+  }
+  auto admin = tokens.Bootstrap(config->admin_token);
+  if (!admin) {
+    spdlog::error("cannot create the admin token: {}", admin.error().message);
+    return 1;
+  }
+
+  metrics::Registry metrics;
+  api::HttpOptions http_options;
+  http_options.host = config->http_listen.host;
+  http_options.port = config->http_listen.port;
+  http_options.max_body_bytes = config->http_max_body_bytes;
+  http_options.max_import_bytes = config->http_max_import_bytes;
+  http_options.io_threads = config->http_io_threads;
+  http_options.worker_threads = config->http_worker_threads;
+  auto http = api::HttpServer::Start(http_options,
+                                     api::Services{registry, tokens, events, **store, metrics});
+  if (!http) {
+    spdlog::error("cannot serve HTTP on {}:{}: {}", http_options.host, http_options.port,
+                  http.error().message);
+    return 1;
+  }
+  ConnectivityFlusher flusher(registry);
+
+  const std::string host = http_options.host.find(':') != std::string::npos
+                               ? "[" + http_options.host + "]"
+                               : http_options.host;
+  const std::string url = fmt::format("http://{}:{}", host, (*http)->port());
+  spdlog::info("custos {} serving {} devices; data in {}", CUSTOS_VERSION,
+               registry.fleet().Size(), config->data_dir.string());
+  // Stable lines on stdout: scripts and tests read them.
+  std::cout << "custos: http listening on " << url << "\n";
+  std::cout << "custos: REST API " << url << "/api/v1  OpenAPI " << url
+            << "/api/v1/openapi.json  metrics " << url << "/metrics\n";
+  if (*admin) {
+    std::cout << "custos: admin token (shown once, keep it safe): " << **admin << "\n";
+  }
+  std::cout << std::flush;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+
+  (*http)->Stop();
+  flusher.Stop();
+  events.Close();
+  (*store)->Close();
+  spdlog::info("stopped cleanly");
+  std::cout << "custos: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace custos::app
