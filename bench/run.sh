@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Custos benchmarks, one command: bench/run.sh [DEVICES]   (default 1,000,000)
+#
+# 1. import DEVICES devices from CSV through POST /api/v1/devices/import: rows/s, server
+#    peak RSS, database size;
+# 2. filter latency p50/p99 over those devices for three representative filters, through the
+#    REST API (whole request: filter, SQL, JSON of 100 devices, HTTP), side by side with the
+#    sqlite3 CLI running the equivalent SQL on the same database file;
+# 3. GET /api/v1/devices/{id} with random ids under wrk: requests/s and p99.
+# Prints a table (figure, Custos, peer, ratio) and writes the same as JSON to
+# bench/results/latest.json. Everything runs on this machine, on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+devices=${1:-1000000}
+samples=${SAMPLES:-200}
+wrk_seconds=${WRK_SECONDS:-10}
+
+scripts/install-deps.sh --test >/dev/null
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
+  -DCUSTOS_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench --target custos custos_http_latency >/dev/null
+
+work=$(mktemp -d /tmp/custos-bench.XXXXXX)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+token="cst_bench-admin-secret-0123456789abcdef"
+CUSTOS_ADMIN_TOKEN=$token ./build-bench/custos serve --data-dir "$work/data" \
+  --http-listen 127.0.0.1:0 --log-level warn >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+for _ in $(seq 1 600); do
+  grep -q "http listening on" "$work/server.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(sed -n 's/^custos: http listening on //p' "$work/server.out")
+[ -n "$url" ] || { echo "server did not start"; cat "$work/server.err"; exit 1; }
+port=${url##*:}
+
+# ---- 1. import
+csv="$work/devices.csv"
+awk -v n="$devices" 'BEGIN {
+  print "name,protocol,manufacturer,model,serial,firmware_version,label.region,label.site";
+  split("eu us apac latam", regions, " ");
+  for (i = 0; i < n; i++) {
+    printf "dev-%07d,%s,%s,TH-%d,SN%09d,%d.%d.%d,%s,site-%d\n", i, (i % 3 ? "lwm2m" : "mqtt"),
+      (i % 5 ? "Acme" : "Globex"), i % 20, i, 1 + i % 3, i % 12, i % 7, regions[1 + i % 4],
+      i % 500;
+  }
+}' >"$csv"
+start=$(date +%s.%N)
+curl -sS --fail -H "Authorization: Bearer $token" -H "Content-Type: text/csv" \
+  --data-binary @"$csv" "$url/api/v1/devices/import" >"$work/import.json"
+end=$(date +%s.%N)
+import_s=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}')
+accepted=$(grep -o '"accepted":[0-9]*' "$work/import.json" | cut -d: -f2)
+import_rate=$(awk -v n="$accepted" -v s="$import_s" 'BEGIN {printf "%.0f", n / s}')
+rss_kib=$(awk '/VmHWM/ {print $2}' /proc/$server_pid/status)
+db_bytes=$(du -cb "$work/data"/custos.db* | tail -1 | cut -f1)
+
+# ---- 2. filters: Custos REST vs the sqlite3 CLI on the same file
+declare -a names filters sqls
+names+=("model = TH-7 (indexed equality)")
+filters+=('model = "TH-7"')
+sqls+=("SELECT * FROM devices WHERE model = 'TH-7' ORDER BY id LIMIT 100;")
+names+=("labels.region in (eu, apac)")
+filters+=('labels.region in ("eu", "apac")')
+sqls+=("SELECT d.* FROM devices d WHERE EXISTS (SELECT 1 FROM device_labels l WHERE l.device_id = d.id AND l.key = 'region' AND l.value IN ('eu', 'apac')) ORDER BY d.id LIMIT 100;")
+names+=("name prefix dev-00123*")
+filters+=('name ~ "dev-00123*"')
+sqls+=("SELECT * FROM devices WHERE name >= 'dev-00123' AND name < 'dev-00124' ORDER BY id LIMIT 100;")
+
+urlencode() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/\(..\)/%\1/g'; }
+
+percentile() {  # stdin: numbers; $1: fraction
+  sort -g | awk -v p="$1" '{a[NR]=$1} END {i=int(p*(NR-1)+0.5)+1; print a[i]}'
+}
+
+rows=()
+json_filters=""
+for i in "${!names[@]}"; do
+  enc=$(urlencode "${filters[$i]}")
+  custos=$(./build-bench/custos_http_latency 127.0.0.1 "$port" \
+    "/api/v1/devices?limit=100&filter=$enc" "$token" "$samples")
+  c50=$(echo "$custos" | sed 's/.*"p50_ms": \([0-9.]*\).*/\1/')
+  c99=$(echo "$custos" | sed 's/.*"p99_ms": \([0-9.]*\).*/\1/')
+  # sqlite3: one process runs the query $samples times with .timer (millisecond resolution).
+  { echo ".timer on"; echo ".output /dev/null"; for _ in $(seq "$samples"); do echo "${sqls[$i]}"; done; } |
+    sqlite3 -readonly "$work/data/custos.db" 2>/dev/null |
+    sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | awk '{print $1 * 1000}' >"$work/sqlite_$i.txt"
+  s50=$(percentile 0.50 <"$work/sqlite_$i.txt")
+  s99=$(percentile 0.99 <"$work/sqlite_$i.txt")
+  rows+=("filter p50 ms: ${names[$i]}|$c50|$s50")
+  rows+=("filter p99 ms: ${names[$i]}|$c99|$s99")
+  json_filters+="{\"filter\": \"${names[$i]}\", \"custos_p50_ms\": $c50, \"custos_p99_ms\": $c99, \"sqlite3_p50_ms\": $s50, \"sqlite3_p99_ms\": $s99},"
+done
+
+# ---- 3. GET by id under wrk
+CUSTOS_TOKEN=$token MAX_ID=$accepted wrk -t2 -c64 -d"${wrk_seconds}s" --latency \
+  -s bench/get_device.lua "$url" >"$work/wrk.txt"
+wrk_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+wrk_p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
+
+printf '\n%-52s %14s %14s %8s\n' "figure" "Custos" "sqlite3 CLI" "ratio"
+printf '%-52s %14.0f %14s %8s\n' "import rows/s ($accepted devices)" "$import_rate" "-" "-"
+printf '%-52s %14s %14s %8s\n' "server peak RSS MiB" "$((rss_kib / 1024))" "-" "-"
+printf '%-52s %14s %14s %8s\n' "database MiB" "$((db_bytes / 1048576))" "-" "-"
+for r in "${rows[@]}"; do
+  IFS='|' read -r name c s <<<"$r"
+  ratio=$(awk -v c="$c" -v s="$s" 'BEGIN { if (s > 0) printf "%.1f", c / s; else print "-" }')
+  printf '%-52s %14s %14s %8s\n' "$name" "$c" "$s" "$ratio"
+done
+printf '%-52s %14s %14s %8s\n' "GET /devices/{id} requests/s (wrk -t2 -c64)" "$wrk_rps" "-" "-"
+printf '%-52s %14s %14s %8s\n' "GET /devices/{id} p99" "$wrk_p99" "-" "-"
+[ -z "$non2xx" ] || echo "warning: wrk saw $non2xx non-2xx answers"
+
+mkdir -p bench/results
+cat >bench/results/latest.json <<JSON
+{"date": "$(date -u +%FT%TZ)", "devices": $accepted,
+ "import": {"seconds": $import_s, "rows_per_s": $import_rate, "peak_rss_kib": $rss_kib, "db_bytes": $db_bytes},
+ "filters": [${json_filters%,}],
+ "get_by_id": {"requests_per_s": $wrk_rps, "p99": "$wrk_p99"}}
+JSON
+echo "written: bench/results/latest.json"
