@@ -4,6 +4,8 @@
 #include <boost/url/url_view.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace custos::cli {
 
 std::string Endpoint::HostHeader() const {
@@ -41,10 +43,15 @@ Outcome<Endpoint> ParseServerUrl(std::string_view url) {
   e.host = u.host_address();
   if (e.host.empty()) return UsageError(fmt::format("--server {}: no host", url));
   if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) {
+    // port_number() wraps ports over 65535; read the digits ourselves.
+    const std::string_view port = u.port();
+    unsigned long number = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || number == 0 ||
+        number > 65535) {
       return UsageError(fmt::format("--server {}: bad port", url));
     }
-    e.port = u.port_number();
+    e.port = static_cast<std::uint16_t>(number);
   }
   e.base_path = u.path();
   while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();

@@ -71,6 +71,7 @@ Outcome<void> FollowEvents(Context& c, const EventsOptions& o) {
   for (;;) {
     SseParser parser;  // a new connection starts with a clean line buffer
     bool connected = false;
+    const long long printed_before = printed;
     Headers headers;
     if (!last_id.empty()) headers.emplace_back("Last-Event-ID", last_id);
     auto streamed = c.api.Stream("/events", query, headers, [&](std::string_view piece) {
@@ -89,14 +90,17 @@ Outcome<void> FollowEvents(Context& c, const EventsOptions& o) {
     if (!connected && !ever_connected) {
       return streamed ? Unreachable("the event stream ended before it began") : streamed;
     }
-    if (connected) {
-      ever_connected = true;
+    ever_connected = ever_connected || connected;
+    // A connection that delivered events was healthy: resume at once. Otherwise back off,
+    // and give up after a few tries in a row.
+    if (printed > printed_before) {
       failures = 0;
+      c.io.err << "event stream ended; resuming\n";
+      continue;
     }
     if (++failures > kMaxReconnects) {
       return streamed ? Unreachable("the event stream keeps ending; giving up") : streamed;
     }
-    // The server restarted or the network broke: resume after the last event seen.
     const auto wait = std::chrono::seconds(1 << (failures - 1));
     c.io.err << fmt::format("event stream {}; reconnecting in {} s\n",
                             streamed ? "ended" : "broke (" + streamed.error().message + ")",
