@@ -42,7 +42,7 @@ enum class ImportFormat { kJsonArray, kNdjson, kCsv };
 std::optional<ImportFormat> ImportFormatFromContentType(std::string_view content_type);
 
 struct ImportRow {
-  std::size_t row = 0;                // 1-based data row number
+  std::size_t row = 0;                 // 1-based data row number
   std::optional<core::Device> device;  // set when the row parsed and validated
   std::string name;                    // the row's name as given, for the report
   core::Error error;                   // why it was rejected, when device is empty
@@ -59,6 +59,9 @@ class ImportParser {
   static std::unique_ptr<ImportParser> Create(ImportFormat format);
   virtual core::Result<void> Feed(std::string_view chunk, std::vector<ImportRow>& out) = 0;
   virtual core::Result<void> Finish(std::vector<ImportRow>& out) = 0;
+  // The most bytes of unfinished row text held at once so far: the bound on the parser's
+  // memory, whatever the body's size (at most about one row of over 1 MiB).
+  virtual std::size_t PeakBufferedBytes() const = 0;
 };
 
 }  // namespace custos::json
