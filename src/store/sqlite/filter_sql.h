@@ -1,0 +1,57 @@
+// Filter language -> SQL: a core::filter::Expr becomes a WHERE condition over `devices d`, with
+// every literal a bound parameter (never spliced into the text). Internal to the SQLite store.
+//
+// Every condition produced is exactly 0 or 1, never NULL, so that `not` keeps the filter
+// language's two-valued meaning: a comparison with an unset optional field or an absent label
+// is false, except `!=` and `not in`, which are true.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/filter.h"
+#include "store/sqlite/connection.h"
+
+namespace custos::store::sqlite {
+
+// A value to bind. Version keys are blobs so that SQLite compares them with memcmp.
+struct SqlParam {
+  enum class Kind { kInt, kText, kBlob };
+  Kind kind = Kind::kInt;
+  std::int64_t integer = 0;
+  std::string bytes;  // kText, kBlob
+
+  static SqlParam Int(std::int64_t v) { return SqlParam{Kind::kInt, v, {}}; }
+  static SqlParam Text(std::string v) { return SqlParam{Kind::kText, 0, std::move(v)}; }
+  static SqlParam Blob(std::string v) { return SqlParam{Kind::kBlob, 0, std::move(v)}; }
+  friend bool operator==(const SqlParam&, const SqlParam&) = default;
+};
+
+// A condition and its parameters, in the order of their `?` placeholders.
+struct SqlCondition {
+  std::string sql;
+  std::vector<SqlParam> params;
+};
+
+// Translates a parsed filter. kInvalidArgument for a field this store does not know, an
+// operator the field's type does not support, or a literal of the wrong type.
+core::Result<SqlCondition> FilterToSql(const core::filter::Expr& expr);
+
+// How a glob is best evaluated: exact equality (no wildcards), a half-open prefix range
+// (`abc*`: >= "abc" and < "abd", which an index can serve), everything (`*`), or SQLite's GLOB
+// with `[` escaped (`pattern` then holds the escaped text).
+struct GlobPlan {
+  enum class Kind { kEqual, kPrefix, kAll, kGlob };
+  Kind kind = Kind::kGlob;
+  std::string pattern;  // kEqual: the text; kPrefix: the prefix; kGlob: the escaped glob
+  std::string upper;    // kPrefix: the exclusive upper bound; "" when there is none
+};
+GlobPlan PlanGlob(std::string_view glob);
+
+// Binds `params` to `stmt` starting at placeholder `first`; returns the next free index.
+int BindParams(Statement& stmt, const std::vector<SqlParam>& params, int first);
+
+}  // namespace custos::store::sqlite

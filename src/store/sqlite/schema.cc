@@ -1,0 +1,117 @@
+// The SQLite store's schema history. Append new migrations; never edit a released one.
+#include "store/sqlite/migrations.h"
+
+namespace custos::store::sqlite {
+namespace {
+
+// Version 1: devices, labels, groups, credentials, operator tokens and the audit log.
+// Version columns (`*_key`) hold core::filter::VersionSortKey blobs; states and roles are
+// stored as in the core (state as its ordinal, role as its name).
+const Migration kInitial{
+    1,
+    {
+        R"sql(CREATE TABLE devices (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE,
+          protocol TEXT NOT NULL DEFAULT '',
+          state INTEGER NOT NULL DEFAULT 0,
+          manufacturer TEXT NOT NULL DEFAULT '',
+          model TEXT NOT NULL DEFAULT '',
+          serial TEXT NOT NULL DEFAULT '',
+          hardware_version TEXT NOT NULL DEFAULT '',
+          hardware_key BLOB NOT NULL DEFAULT x'',
+          firmware_version TEXT NOT NULL DEFAULT '',
+          firmware_key BLOB NOT NULL DEFAULT x'',
+          software_version TEXT NOT NULL DEFAULT '',
+          software_key BLOB NOT NULL DEFAULT x'',
+          metadata_json TEXT NOT NULL DEFAULT '{}',
+          online INTEGER NOT NULL DEFAULT 0,
+          last_seen INTEGER NOT NULL DEFAULT 0,
+          address TEXT NOT NULL DEFAULT '',
+          transport TEXT NOT NULL DEFAULT '',
+          lifetime_s INTEGER NOT NULL DEFAULT 0,
+          queue_mode INTEGER NOT NULL DEFAULT 0,
+          battery_level INTEGER,
+          power_source TEXT NOT NULL DEFAULT '',
+          signal_strength INTEGER,
+          free_memory INTEGER,
+          error_codes TEXT NOT NULL DEFAULT '[]',
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          version INTEGER NOT NULL))sql",
+        "CREATE INDEX devices_state ON devices (state)",
+        "CREATE INDEX devices_protocol ON devices (protocol)",
+        "CREATE INDEX devices_manufacturer ON devices (manufacturer)",
+        "CREATE INDEX devices_model ON devices (model)",
+        "CREATE INDEX devices_firmware ON devices (firmware_key)",
+        "CREATE INDEX devices_last_seen ON devices (last_seen)",
+        "CREATE INDEX devices_created_at ON devices (created_at)",
+        "CREATE INDEX devices_updated_at ON devices (updated_at)",
+        R"sql(CREATE TABLE device_labels (
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (device_id, key)) WITHOUT ROWID)sql",
+        "CREATE INDEX device_labels_key_value ON device_labels (key, value, device_id)",
+        R"sql(CREATE TABLE groups (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE,
+          description TEXT NOT NULL DEFAULT '',
+          kind INTEGER NOT NULL,
+          filter TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          version INTEGER NOT NULL))sql",
+        R"sql(CREATE TABLE group_labels (
+          group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (group_id, key)) WITHOUT ROWID)sql",
+        R"sql(CREATE TABLE group_members (
+          group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          PRIMARY KEY (group_id, device_id)) WITHOUT ROWID)sql",
+        "CREATE INDEX group_members_device ON group_members (device_id, group_id)",
+        R"sql(CREATE TABLE credentials (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,
+          identity TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          revoked_at INTEGER))sql",
+        "CREATE INDEX credentials_device ON credentials (device_id)",
+        // One active credential per (kind, identity); revoked ones may repeat.
+        "CREATE UNIQUE INDEX credentials_active ON credentials (kind, identity) "
+        "WHERE revoked_at IS NULL",
+        R"sql(CREATE TABLE tokens (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          role TEXT NOT NULL,
+          secret_hash TEXT NOT NULL UNIQUE,
+          prefix TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER,
+          revoked_at INTEGER,
+          last_used_at INTEGER,
+          created_by TEXT NOT NULL))sql",
+        R"sql(CREATE TABLE audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          actor_token_id INTEGER NOT NULL,
+          action TEXT NOT NULL,
+          target_type TEXT NOT NULL,
+          target_id TEXT NOT NULL,
+          details_json TEXT NOT NULL))sql",
+        "CREATE INDEX audit_target ON audit (target_type, target_id)",
+        "CREATE INDEX audit_at ON audit (at)",
+    }};
+
+const Migration kMigrations[] = {kInitial};
+
+}  // namespace
+
+std::span<const Migration> SchemaMigrations() { return kMigrations; }
+
+}  // namespace custos::store::sqlite

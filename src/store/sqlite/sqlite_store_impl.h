@@ -1,0 +1,113 @@
+// The SQLite implementation of core::Store. Private to the SQLite store: its methods are spread
+// over one file per area (devices_*.cc, credentials.cc, groups.cc, tokens.cc, audit_log.cc).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <utility>
+
+#include "core/clock.h"
+#include "core/store.h"
+#include "store/sqlite/connection.h"
+#include "store/sqlite/read_pool.h"
+#include "store/sqlite/writer.h"
+
+namespace custos::store::sqlite {
+
+class SqliteStore final : public core::Store {
+ public:
+  SqliteStore(std::filesystem::path path, core::Clock& clock, std::unique_ptr<Writer> writer,
+              std::unique_ptr<ReadPool> readers);
+  ~SqliteStore() override;
+
+  using Error = core::Error;
+  template <class T>
+  using Result = core::Result<T>;
+
+  Result<core::Device> CreateDevice(core::Device device, core::AuditEntry audit) override;
+  Result<std::vector<core::ImportRowResult>> ImportDevices(std::vector<core::Device> rows,
+                                                           std::size_t first_row,
+                                                           core::ConflictPolicy policy,
+                                                           core::AuditEntry audit) override;
+  Result<core::Device> GetDevice(core::DeviceId id) override;
+  Result<core::Device> GetDeviceByName(std::string_view name) override;
+  Result<core::DevicePage> ListDevices(const core::DeviceQuery& query) override;
+  Result<std::int64_t> CountDevices(const core::filter::Expr* filter) override;
+  Result<std::map<core::LifecycleState, std::int64_t>> CountDevicesByState() override;
+  Result<core::Device> UpdateDevice(core::Device device, core::AuditEntry audit) override;
+  Result<void> DeleteDevice(core::DeviceId id, core::AuditEntry audit) override;
+  Result<void> SaveConnectivity(
+      const std::vector<std::pair<core::DeviceId, core::Connectivity>>& updates) override;
+
+  Result<core::Credential> AddCredential(core::Credential credential,
+                                         core::AuditEntry audit) override;
+  Result<std::vector<core::Credential>> ListCredentials(core::DeviceId device) override;
+  Result<core::Credential> FindCredential(std::string_view kind,
+                                          std::string_view identity) override;
+  Result<void> RevokeCredential(core::CredentialId id, core::AuditEntry audit) override;
+  Result<core::Device> RetireDevice(core::Device device, core::AuditEntry audit) override;
+
+  Result<core::Group> CreateGroup(core::Group group, core::AuditEntry audit) override;
+  Result<core::Group> GetGroup(core::GroupId id) override;
+  Result<core::Group> GetGroupByName(std::string_view name) override;
+  Result<std::vector<core::Group>> ListGroups() override;
+  Result<core::Group> UpdateGroup(core::Group group, core::AuditEntry audit) override;
+  Result<void> DeleteGroup(core::GroupId id, core::AuditEntry audit) override;
+  Result<void> AddGroupMembers(core::GroupId group, const std::vector<core::DeviceId>& devices,
+                               core::AuditEntry audit) override;
+  Result<void> RemoveGroupMembers(core::GroupId group,
+                                  const std::vector<core::DeviceId>& devices,
+                                  core::AuditEntry audit) override;
+  Result<std::vector<core::GroupId>> GroupsOfDevice(core::DeviceId device) override;
+
+  Result<core::OperatorToken> CreateToken(core::OperatorToken token,
+                                          core::AuditEntry audit) override;
+  Result<core::OperatorToken> FindTokenByHash(std::string_view secret_hash) override;
+  Result<core::OperatorToken> GetToken(core::TokenId id) override;
+  Result<std::vector<core::OperatorToken>> ListTokens() override;
+  Result<void> RevokeToken(core::TokenId id, core::TimeMs at, core::AuditEntry audit) override;
+  Result<void> TouchToken(core::TokenId id, core::TimeMs at) override;
+  Result<std::int64_t> CountActiveTokens() override;
+
+  Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
+
+  core::StoreStats Stats() override;
+  void Close() override;
+
+ private:
+  // Runs `body(connection)` on a pooled read connection inside one read transaction, so that
+  // every statement of the body sees the same snapshot.
+  template <class F>
+  auto Read(F&& body) -> decltype(body(std::declval<Connection&>())) {
+    auto lease = readers_->Acquire();
+    if (!lease) return tl::unexpected(lease.error());
+    Connection& db = **lease;
+    if (auto r = db.ExecCached("BEGIN"); !r) return tl::unexpected(r.error());
+    auto result = body(db);
+    (void)db.ExecCached("COMMIT");
+    return result;
+  }
+
+  // Runs `work` in the writer's next group-committed transaction (see writer.h).
+  Result<void> Write(Writer::Work work) { return writer_->Run(std::move(work)); }
+
+  Result<core::Device> ReplaceDevice(core::Device device, core::AuditEntry audit, bool retire);
+  Result<void> ChangeMembers(core::GroupId group, const std::vector<core::DeviceId>& devices,
+                             core::AuditEntry audit, bool add);
+
+  const std::filesystem::path path_;
+  core::Clock& clock_;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReadPool> readers_;
+  std::mutex close_mu_;
+};
+
+// Shared by the area files.
+tl::unexpected<core::Error> NotFound(std::string_view what, std::int64_t id);
+// Fills the entry's time (if 0) and inserts it; sets entry.id.
+core::Result<void> InsertAudit(Connection& db, core::AuditEntry& entry, core::TimeMs now);
+// Whether a device row exists.
+core::Result<bool> DeviceExists(Connection& db, core::DeviceId id);
+
+}  // namespace custos::store::sqlite

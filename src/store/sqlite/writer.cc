@@ -1,0 +1,133 @@
+#include "store/sqlite/writer.h"
+
+#include <exception>
+#include <optional>
+#include <semaphore>
+#include <utility>
+
+namespace custos::store::sqlite {
+
+using core::ErrorCode;
+
+// Lives on the caller's stack while it waits; the writer fills `result` and releases `done`.
+struct Writer::Pending {
+  Work work;
+  core::Result<void> result;
+  std::binary_semaphore done{0};
+};
+
+Writer::Writer(std::unique_ptr<Connection> connection, std::size_t max_batch_ops)
+    : connection_(std::move(connection)),
+      max_batch_ops_(max_batch_ops == 0 ? 1 : max_batch_ops),
+      thread_([this] { Loop(); }) {}
+
+Writer::~Writer() { Close(); }
+
+core::Result<void> Writer::Run(Work work) {
+  Pending op;
+  op.work = std::move(work);
+  {
+    std::lock_guard lock(mu_);
+    if (closing_) return core::MakeError(ErrorCode::kUnavailable, "store is closed");
+    queue_.push_back(&op);
+  }
+  wake_.notify_one();
+  op.done.acquire();
+  return std::move(op.result);
+}
+
+void Writer::Close() {
+  std::lock_guard close_lock(close_mu_);
+  {
+    std::lock_guard lock(mu_);
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  connection_.reset();  // the last connection to close checkpoints and removes the WAL
+}
+
+Writer::Counters Writer::counters() const {
+  return Counters{batches_.load(), ops_.load(), failures_.load()};
+}
+
+std::size_t Writer::QueueDepth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void Writer::Loop() {
+  std::deque<Pending*> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;  // closing and drained
+      while (!queue_.empty() && batch.size() < max_batch_ops_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    for (Pending* op : batch) op->done.release();
+    batch.clear();
+  }
+}
+
+core::Result<void> Writer::RunOne(Pending& op) {
+  // No exception may leave the writer thread: a throwing unit of work fails alone.
+  try {
+    return op.work(*connection_);
+  } catch (const std::exception& e) {
+    return core::MakeError(ErrorCode::kInternal, std::string("write failed: ") + e.what());
+  } catch (...) {
+    return core::MakeError(ErrorCode::kInternal, "write failed: unknown exception");
+  }
+}
+
+void Writer::RunBatch(std::deque<Pending*>& batch) {
+  Connection& db = *connection_;
+  std::optional<core::Error> lost;  // set when the whole transaction is lost
+  if (auto begin = db.ExecCached("BEGIN IMMEDIATE"); !begin) lost = begin.error();
+
+  for (Pending* op : batch) {
+    if (lost) break;
+    if (auto opened = db.ExecCached("SAVEPOINT op"); !opened) {
+      lost = opened.error();
+      break;
+    }
+    op->result = RunOne(*op);
+    if (db.InAutocommit()) {
+      // SQLite rolled the whole transaction back (disk full, I/O error): nothing in it stays.
+      lost = op->result ? core::Error{ErrorCode::kUnavailable,
+                                      "write transaction was rolled back", std::nullopt}
+                        : op->result.error();
+      break;
+    }
+    if (!op->result) {
+      if (auto undone = db.ExecCached("ROLLBACK TO op"); !undone) {
+        lost = undone.error();
+        break;
+      }
+    }
+    if (auto released = db.ExecCached("RELEASE op"); !released) {
+      lost = released.error();
+      break;
+    }
+  }
+
+  if (!lost) {
+    if (auto commit = db.ExecCached("COMMIT"); !commit) lost = commit.error();
+  }
+  if (!lost) {
+    batches_.fetch_add(1);
+    ops_.fetch_add(batch.size());
+    return;
+  }
+  if (!db.InAutocommit()) (void)db.Exec("ROLLBACK");
+  // Every unit of work in the batch is undone, including those that had not run yet.
+  for (Pending* op : batch) op->result = tl::unexpected(*lost);
+  failures_.fetch_add(batch.size());
+}
+
+}  // namespace custos::store::sqlite
