@@ -14,8 +14,7 @@ std::string PercentEncode(std::string_view text) {
   out.reserve(text.size());
   for (unsigned char c : text) {
     const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out += static_cast<char>(c);
     } else {
@@ -39,8 +38,8 @@ Failure ErrorFromBody(const HttpResponse& response) {
   Failure failure;
   failure.exit_code = kExitServerError;
   failure.code = fmt::format("http_{}", response.status);
-  failure.message = response.body.empty() ? "the server gave no reason"
-                                          : FirstLine(response.body, 200);
+  failure.message =
+      response.body.empty() ? "the server gave no reason" : FirstLine(response.body, 200);
   json::error_code ec;
   json::value v = json::parse(response.body, ec);
   if (ec || !v.is_object()) return failure;
@@ -53,8 +52,8 @@ Failure ErrorFromBody(const HttpResponse& response) {
   if (const auto* message = e.if_contains("message"); message && message->is_string()) {
     failure.message = message->as_string();
   }
-  if (const auto* position = e.if_contains("position"); position && position->is_int64() &&
-                                                         position->as_int64() >= 0) {
+  if (const auto* position = e.if_contains("position");
+      position && position->is_int64() && position->as_int64() >= 0) {
     failure.position = static_cast<std::size_t>(position->as_int64());
   }
   return failure;

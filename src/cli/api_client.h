@@ -54,8 +54,9 @@ class ApiClient {
   // Calls `on_page` with the first page of a cursor-paginated list (docs/api.md), and with
   // every following page when `all` is set, until next_cursor is null. Stops at the first
   // failure, from the server or from `on_page`.
-  Outcome<void> ForEachPage(std::string_view path, Query query, bool all,
-                            const std::function<Outcome<void>(const boost::json::object&)>& on_page);
+  Outcome<void> ForEachPage(
+      std::string_view path, Query query, bool all,
+      const std::function<Outcome<void>(const boost::json::object&)>& on_page);
 
  private:
   HttpRequest Request(std::string method, std::string target) const;

@@ -14,7 +14,9 @@ namespace {
 
 namespace json = boost::json;
 
-std::string CredentialsPath(std::int64_t device) { return IdPath("devices", device) + "/credentials"; }
+std::string CredentialsPath(std::int64_t device) {
+  return IdPath("devices", device) + "/credentials";
+}
 
 Outcome<void> ListCredentials(Context& c, const std::string& device) {
   auto id = ResolveDevice(c.api, device);
@@ -44,7 +46,8 @@ Outcome<void> AddCredential(Context& c, const AddOptions& o) {
   }
   const json::object& a = answer->get_object();
   Record record;
-  if (const json::value* credential = a.if_contains("credential"); credential && credential->is_object()) {
+  if (const json::value* credential = a.if_contains("credential");
+      credential && credential->is_object()) {
     record = ObjectRecord(credential->get_object());
   }
   record.emplace_back("secret", Cell(a, "secret"));
@@ -76,9 +79,8 @@ void AddDeviceCredentialCommands(CLI::App& devices, Action& chosen) {
   auto* list = credentials->add_subcommand("list", "List a device's credentials (never secrets)");
   auto device = std::make_shared<std::string>();
   list->add_option("device", *device, "ID or name")->required();
-  list->callback([&chosen, device] {
-    chosen = [device](Context& c) { return ListCredentials(c, *device); };
-  });
+  list->callback(
+      [&chosen, device] { chosen = [device](Context& c) { return ListCredentials(c, *device); }; });
 
   auto* add = credentials->add_subcommand("add", "Add a credential; prints its secret once");
   auto a = std::make_shared<AddOptions>();
@@ -89,8 +91,9 @@ void AddDeviceCredentialCommands(CLI::App& devices, Action& chosen) {
   add->add_option("--identity", a->identity,
                   "PSK identity, MQTT username or certificate SHA-256 fingerprint")
       ->required();
-  add->add_option("--secret", a->secret, "The secret (PSK key as hex, password); generated "
-                                         "when omitted");
+  add->add_option("--secret", a->secret,
+                  "The secret (PSK key as hex, password); generated "
+                  "when omitted");
   add->callback([&chosen, a] { chosen = [a](Context& c) { return AddCredential(c, *a); }; });
 
   auto* revoke = credentials->add_subcommand("revoke", "Revoke a credential");

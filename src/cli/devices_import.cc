@@ -51,8 +51,8 @@ void PrintReport(Context& c, const json::value& report) {
   for (const json::value& e : errors->get_array()) {
     if (!e.is_object()) continue;
     const json::object& error = e.get_object();
-    rows.push_back({Cell(error, "row"), Cell(error, "name"), Cell(error, "code"),
-                    Cell(error, "message")});
+    rows.push_back(
+        {Cell(error, "row"), Cell(error, "name"), Cell(error, "code"), Cell(error, "message")});
   }
   c.io.out << '\n';
   RenderTable({"ROW", "NAME", "CODE", "MESSAGE"}, std::move(rows), c.Style(), c.io.out);
@@ -105,8 +105,9 @@ void AddDeviceImportCommand(CLI::App& devices, Action& chosen) {
       ->required();
   command->add_option("--format", o->format, "json, ndjson or csv (default: by extension)")
       ->check(CLI::IsMember({"json", "ndjson", "csv"}));
-  command->add_option("--on-conflict", o->on_conflict,
-                      "What to do with a row whose name exists: fail (default), skip, update")
+  command
+      ->add_option("--on-conflict", o->on_conflict,
+                   "What to do with a row whose name exists: fail (default), skip, update")
       ->check(CLI::IsMember({"fail", "skip", "update"}));
   command->callback([&chosen, o] { chosen = [o](Context& c) { return ImportDevices(c, *o); }; });
 }

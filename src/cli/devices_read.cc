@@ -40,8 +40,8 @@ Outcome<void> ListDevices(Context& c, const ListOptions& o) {
     if (!group) return tl::unexpected(group.error());
     query.emplace_back("group", std::to_string(*group));
   }
-  auto printed = PrintPages(c, "/devices", std::move(query), o.all, "devices", DeviceHeader(),
-                            &DeviceRow);
+  auto printed =
+      PrintPages(c, "/devices", std::move(query), o.all, "devices", DeviceHeader(), &DeviceRow);
   if (!printed) return tl::unexpected(WithFilterCaret(printed.error(), o.filter));
   return {};
 }
@@ -76,9 +76,8 @@ void AddDeviceReadCommands(CLI::App& devices, Action& chosen) {
   auto* get = devices.add_subcommand("get", "Show one device");
   auto device = std::make_shared<std::string>();
   get->add_option("device", *device, "ID or name")->required();
-  get->callback([&chosen, device] {
-    chosen = [device](Context& c) { return GetDevice(c, *device); };
-  });
+  get->callback(
+      [&chosen, device] { chosen = [device](Context& c) { return GetDevice(c, *device); }; });
 }
 
 }  // namespace custos::cli

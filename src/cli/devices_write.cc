@@ -154,8 +154,7 @@ void AddDeviceWriteCommands(CLI::App& devices, Action& chosen) {
   {
     auto* create = devices.add_subcommand("create", "Register a device");
     auto o = std::make_shared<CreateOptions>();
-    create->add_option("name", o->name, "Unique name: the protocol's own name for it")
-        ->required();
+    create->add_option("name", o->name, "Unique name: the protocol's own name for it")->required();
     AddFieldOptions(*create, o->fields);
     create->callback([&chosen, o] { chosen = [o](Context& c) { return CreateDevice(c, *o); }; });
   }
@@ -170,11 +169,10 @@ void AddDeviceWriteCommands(CLI::App& devices, Action& chosen) {
     update->callback([&chosen, o] { chosen = [o](Context& c) { return UpdateDevice(c, *o); }; });
   }
   for (const char* verb : {"disable", "enable", "retire"}) {
-    const std::string help = std::string(verb) == "retire"
-                                 ? "Retire a device for good: credentials revoked, record kept"
-                                 : fmt::format("{} a device", verb == std::string("disable")
-                                                                  ? "Disable"
-                                                                  : "Enable");
+    const std::string help =
+        std::string(verb) == "retire"
+            ? "Retire a device for good: credentials revoked, record kept"
+            : fmt::format("{} a device", verb == std::string("disable") ? "Disable" : "Enable");
     auto* command = devices.add_subcommand(verb, help);
     auto o = std::make_shared<TransitionOptions>();
     command->add_option("device", o->device, "ID or name")->required();

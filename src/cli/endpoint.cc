@@ -1,9 +1,9 @@
 #include "cli/endpoint.h"
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
 #include <fmt/format.h>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <charconv>
 
 namespace custos::cli {

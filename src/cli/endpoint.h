@@ -10,9 +10,9 @@
 namespace custos::cli {
 
 struct Endpoint {
-  std::string host;        // name or address, IPv6 without brackets
+  std::string host;  // name or address, IPv6 without brackets
   std::uint16_t port = 80;
-  std::string base_path;   // a path prefix before /api/v1, "" or "/custos" (no trailing '/')
+  std::string base_path;  // a path prefix before /api/v1, "" or "/custos" (no trailing '/')
 
   // The Host header value: "host", "host:port", "[::1]:port".
   std::string HostHeader() const;

@@ -20,7 +20,7 @@ enum ExitCode : int {
 
 struct Failure {
   ExitCode exit_code = kExitServerError;
-  std::string code;     // the server's error code ("not_found"); empty for usage errors
+  std::string code;  // the server's error code ("not_found"); empty for usage errors
   std::string message;
   std::optional<std::size_t> position;  // the server's `position`, for filter errors
 };

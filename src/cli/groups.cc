@@ -162,9 +162,8 @@ void AddGroupCommands(CLI::App& app, Action& chosen) {
     auto* get = groups->add_subcommand("get", "Show one group");
     auto group = std::make_shared<std::string>();
     get->add_option("group", *group, "ID or name")->required();
-    get->callback([&chosen, group] {
-      chosen = [group](Context& c) { return GetGroup(c, *group); };
-    });
+    get->callback(
+        [&chosen, group] { chosen = [group](Context& c) { return GetGroup(c, *group); }; });
   }
   {
     auto* create = groups->add_subcommand("create", "Create a static or a dynamic group");
@@ -213,9 +212,8 @@ void AddGroupCommands(CLI::App& app, Action& chosen) {
     auto o = std::make_shared<ChangeMembersOptions>();
     command->add_option("group", o->group, "ID or name")->required();
     command->add_option("devices", o->devices, "Device IDs or names")->required();
-    command->callback([&chosen, o, add] {
-      chosen = [o, add](Context& c) { return ChangeMembers(c, *o, add); };
-    });
+    command->callback(
+        [&chosen, o, add] { chosen = [o, add](Context& c) { return ChangeMembers(c, *o, add); }; });
   }
 }
 

@@ -170,8 +170,7 @@ class BeastClient final : public HttpTransport {
       req.body().size = n;
       req.body().more = !last;
       conn.Stream().expires_after(timeouts_.request);
-      ec = conn.Wait(
-          [&](auto handler) { http::async_write(conn.Stream(), serializer, handler); });
+      ec = conn.Wait([&](auto handler) { http::async_write(conn.Stream(), serializer, handler); });
       if (ec == http::error::need_buffer) ec = {};
       if (ec) break;
       if (on_sent && n > 0) on_sent(std::string_view(piece.data(), n));
@@ -185,8 +184,7 @@ class BeastClient final : public HttpTransport {
     return response;
   }
 
-  Outcome<HttpResponse> Stream(const HttpRequest& request,
-                               const ReceivedFn& on_received) override {
+  Outcome<HttpResponse> Stream(const HttpRequest& request, const ReceivedFn& on_received) override {
     auto verb = Verb(request.method);
     if (!verb) return tl::unexpected(verb.error());
     Connection conn(endpoint_, timeouts_);

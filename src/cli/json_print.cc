@@ -65,8 +65,6 @@ std::string PrettyJson(const json::value& value, std::size_t indent) {
   return out;
 }
 
-void PrintJson(const json::value& value, std::ostream& out) {
-  out << PrettyJson(value) << '\n';
-}
+void PrintJson(const json::value& value, std::ostream& out) { out << PrettyJson(value) << '\n'; }
 
 }  // namespace custos::cli

@@ -45,8 +45,7 @@ Outcome<void> PrintList(Context& c, const json::value& answer, std::string_view 
 }
 
 Outcome<void> PrintPages(Context& c, std::string_view path, Query query, bool all,
-                         std::string_view key, const Row& header,
-                         Row (*row)(const json::object&)) {
+                         std::string_view key, const Row& header, Row (*row)(const json::object&)) {
   std::ostream& out = c.io.out;
   const bool merged = c.Json() && all;
   TableWriter table(header, c.Style(), out);
@@ -107,8 +106,8 @@ void PrintDone(Context& c, std::string_view message) {
 
 Outcome<bool> Confirm(Context& c, std::string_view question, std::string_view yes_flag) {
   if (!c.io.in_terminal) {
-    return UsageError(fmt::format("{}: no terminal to ask on; pass {} to confirm", question,
-                                  yes_flag));
+    return UsageError(
+        fmt::format("{}: no terminal to ask on; pass {} to confirm", question, yes_flag));
   }
   c.io.err << question << " [y/N] ";
   c.io.err.flush();

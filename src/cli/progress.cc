@@ -32,22 +32,20 @@ std::string FormatCount(double count) {
 }
 
 std::string FormatProgress(const ProgressSample& sample, std::size_t width) {
-  const double rate = sample.elapsed_s > 0 ? static_cast<double>(sample.rows) / sample.elapsed_s
-                                           : 0.0;
-  const std::string rows = fmt::format("{} rows  {} rows/s",
-                                       FormatCount(static_cast<double>(sample.rows)),
-                                       FormatCount(rate));
+  const double rate =
+      sample.elapsed_s > 0 ? static_cast<double>(sample.rows) / sample.elapsed_s : 0.0;
+  const std::string rows = fmt::format(
+      "{} rows  {} rows/s", FormatCount(static_cast<double>(sample.rows)), FormatCount(rate));
   if (!sample.total_bytes) {
     return fmt::format("{} sent  {}", FormatBytes(sample.sent_bytes), rows);
   }
   const std::uint64_t total = *sample.total_bytes;
   const double fraction =
-      total == 0 ? 1.0
-                 : std::min(1.0, static_cast<double>(sample.sent_bytes) /
-                                     static_cast<double>(total));
-  const std::string text =
-      fmt::format("{:3}%  {} / {}  {}", static_cast<int>(fraction * 100),
-                  FormatBytes(sample.sent_bytes), FormatBytes(total), rows);
+      total == 0
+          ? 1.0
+          : std::min(1.0, static_cast<double>(sample.sent_bytes) / static_cast<double>(total));
+  const std::string text = fmt::format("{:3}%  {} / {}  {}", static_cast<int>(fraction * 100),
+                                       FormatBytes(sample.sent_bytes), FormatBytes(total), rows);
   // "[" bar "]" and two spaces before the text.
   if (width < text.size() + 4 + kMinBar) return text;
   const std::size_t bar = width - text.size() - 4;

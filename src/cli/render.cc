@@ -66,8 +66,8 @@ Record ObjectRecord(const json::object& object) {
 }
 
 Row DeviceHeader() {
-  return {"ID", "NAME", "STATE", "PROTOCOL", "MANUFACTURER", "MODEL", "FIRMWARE", "ONLINE",
-          "LAST SEEN"};
+  return {"ID",    "NAME",     "STATE",  "PROTOCOL", "MANUFACTURER",
+          "MODEL", "FIRMWARE", "ONLINE", "LAST SEEN"};
 }
 
 Row DeviceRow(const json::object& d) {
@@ -95,8 +95,8 @@ Row TokenHeader() {
 }
 
 Row TokenRow(const json::object& t) {
-  return {Cell(t, "id"),         Cell(t, "name"),         Cell(t, "role"),
-          Cell(t, "prefix"),     Cell(t, "created_at"),   Cell(t, "expires_at"),
+  return {Cell(t, "id"),           Cell(t, "name"),       Cell(t, "role"),
+          Cell(t, "prefix"),       Cell(t, "created_at"), Cell(t, "expires_at"),
           Cell(t, "last_used_at"), Cell(t, "revoked_at"), Cell(t, "created_by")};
 }
 
@@ -112,8 +112,8 @@ Row AuditHeader() { return {"ID", "AT", "ACTOR", "ACTION", "TARGET", "DETAILS"};
 Row AuditRow(const json::object& e) {
   std::string target = Cell(e, "target_type");
   if (const std::string id = Cell(e, "target_id"); id != "-") target += "/" + id;
-  return {Cell(e, "id"),     Cell(e, "at"), Cell(e, "actor"), Cell(e, "action"),
-          target,            Cell(e, "details")};
+  return {Cell(e, "id"),     Cell(e, "at"), Cell(e, "actor"),
+          Cell(e, "action"), target,        Cell(e, "details")};
 }
 
 namespace {
@@ -121,7 +121,9 @@ namespace {
 constexpr const char* kEventFormat = "{:<24}  {:<15}  {:<6}  {}";
 }  // namespace
 
-std::string EventHeaderLine() { return fmt::format(kEventFormat, "TIME", "TYPE", "DEVICE", "DATA"); }
+std::string EventHeaderLine() {
+  return fmt::format(kEventFormat, "TIME", "TYPE", "DEVICE", "DATA");
+}
 
 std::string EventLine(const json::object& event) {
   std::string device = Cell(event, "device_id");

@@ -1,11 +1,11 @@
 #include "cli/settings.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace custos::cli {
 namespace {
@@ -29,8 +29,8 @@ Outcome<Layer> ReadConfigFile(const ConfigFile& file) {
     table = toml::parse_file(file.path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return UsageError(fmt::format("config file {}:{}:{}: {}", file.path, where.line,
-                                  where.column, e.description()));
+    return UsageError(fmt::format("config file {}:{}:{}: {}", file.path, where.line, where.column,
+                                  e.description()));
   }
   for (const auto& [key, node] : table) {
     const std::string_view name = key.str();
@@ -49,13 +49,14 @@ Outcome<Layer> ReadConfigFile(const ConfigFile& file) {
       } else if (const auto* f = node.as_floating_point()) {
         layer.timeout = fmt::format("{}", f->get());
       } else {
-        return UsageError(fmt::format("config file {}: 'timeout' must be a number of seconds",
-                                      file.path));
+        return UsageError(
+            fmt::format("config file {}: 'timeout' must be a number of seconds", file.path));
       }
     } else {
-      return UsageError(fmt::format("config file {}: unknown key '{}' (known: server, token, "
-                                    "output, timeout)",
-                                    file.path, name));
+      return UsageError(
+          fmt::format("config file {}: unknown key '{}' (known: server, token, "
+                      "output, timeout)",
+                      file.path, name));
     }
   }
   return layer;
@@ -77,8 +78,7 @@ Outcome<std::chrono::milliseconds> ParseTimeout(const std::string& text) {
   std::istringstream in(text);
   double seconds = 0;
   if (!(in >> seconds) || !in.eof() || !(seconds > 0) || seconds > 86400) {
-    return UsageError(fmt::format("timeout '{}': must be a number of seconds in (0, 86400]",
-                                  text));
+    return UsageError(fmt::format("timeout '{}': must be a number of seconds in (0, 86400]", text));
   }
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000 + 0.5));
 }

@@ -84,9 +84,8 @@ void AddTokenCommands(CLI::App& app, Action& chosen) {
   auto* revoke = tokens->add_subcommand("revoke", "Revoke a token at once");
   auto token = std::make_shared<std::string>();
   revoke->add_option("token", *token, "ID or name")->required();
-  revoke->callback([&chosen, token] {
-    chosen = [token](Context& c) { return RevokeToken(c, *token); };
-  });
+  revoke->callback(
+      [&chosen, token] { chosen = [token](Context& c) { return RevokeToken(c, *token); }; });
 
   tokens->add_subcommand("whoami", "Show the token in use")->callback([&chosen] {
     chosen = [](Context& c) { return WhoAmI(c); };

@@ -19,8 +19,9 @@ TEST(ApiClientTest, PercentEncodesEverythingButUnreserved) {
 TEST(ApiClientTest, TargetsCarryThePrefixAndSkipEmptyParameters) {
   FakeTransport t([](const HttpRequest&) { return Json(200, "{}"); });
   ApiClient api(t, "/custos", "");
-  EXPECT_EQ(api.Target("/devices", {{"filter", "state = \"active\""}, {"sort", ""}, {"limit", "5"}}),
-            "/custos/api/v1/devices?filter=state%20%3D%20%22active%22&limit=5");
+  EXPECT_EQ(
+      api.Target("/devices", {{"filter", "state = \"active\""}, {"sort", ""}, {"limit", "5"}}),
+      "/custos/api/v1/devices?filter=state%20%3D%20%22active%22&limit=5");
   EXPECT_EQ(api.Target("/devices/42"), "/custos/api/v1/devices/42");
 }
 
@@ -61,8 +62,8 @@ TEST(ApiClientTest, ServerErrorsKeepCodeMessageAndPosition) {
   EXPECT_EQ(failure.error().message, "filter: bad");
   EXPECT_EQ(failure.error().position, 7u);
 
-  auto not_allowed = Interpret(
-      Json(405, R"({"error": {"code": "method_not_allowed", "message": "no"}})"));
+  auto not_allowed =
+      Interpret(Json(405, R"({"error": {"code": "method_not_allowed", "message": "no"}})"));
   ASSERT_FALSE(not_allowed);
   EXPECT_EQ(not_allowed.error().code, "method_not_allowed") << "codes pass through as sent";
 }
@@ -118,9 +119,8 @@ TEST(ApiClientTest, ForEachPageFollowsCursorsOnlyWhenAsked) {
 }
 
 TEST(ApiClientTest, ForEachPageStartsAtAGivenCursor) {
-  FakeTransport t([](const HttpRequest&) {
-    return Json(200, R"({"devices": [], "next_cursor": null})");
-  });
+  FakeTransport t(
+      [](const HttpRequest&) { return Json(200, R"({"devices": [], "next_cursor": null})"); });
   ApiClient api(t, "", "");
   ASSERT_TRUE(api.ForEachPage("/devices", {{"cursor", "c9"}}, true,
                               [](const boost::json::object&) -> Outcome<void> { return {}; }));

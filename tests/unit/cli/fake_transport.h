@@ -35,8 +35,7 @@ class FakeTransport final : public HttpTransport {
     return handler_(whole);
   }
 
-  Outcome<HttpResponse> Stream(const HttpRequest& request,
-                               const ReceivedFn& on_received) override {
+  Outcome<HttpResponse> Stream(const HttpRequest& request, const ReceivedFn& on_received) override {
     requests.push_back(request);
     auto response = handler_(request);
     if (!response || response->status < 200 || response->status >= 300) return response;

@@ -38,7 +38,8 @@ class TestServer {
   using Handler = std::function<bool(const Request&, Response&)>;
 
   explicit TestServer(Handler handler)
-      : handler_(std::move(handler)), acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+      : handler_(std::move(handler)),
+        acceptor_(ioc_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { Serve(); });
   }

@@ -46,14 +46,12 @@ TEST(ResolveTest, ANameIsLookedUpWithAFilter) {
   EXPECT_EQ(*id, 7);
   ASSERT_EQ(t.requests.size(), 1u);
   EXPECT_EQ(t.requests[0].method, "GET");
-  EXPECT_EQ(t.requests[0].target,
-            "/api/v1/devices?filter=name%20%3D%20%22sensor-7%22&limit=2");
+  EXPECT_EQ(t.requests[0].target, "/api/v1/devices?filter=name%20%3D%20%22sensor-7%22&limit=2");
 }
 
 TEST(ResolveTest, AnUnknownNameIsNotFound) {
-  FakeTransport t([](const HttpRequest&) {
-    return Json(200, R"({"devices": [], "next_cursor": null})");
-  });
+  FakeTransport t(
+      [](const HttpRequest&) { return Json(200, R"({"devices": [], "next_cursor": null})"); });
   ApiClient api(t, "", "");
   auto id = ResolveDevice(api, "ghost");
   ASSERT_FALSE(id);

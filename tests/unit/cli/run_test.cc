@@ -112,9 +112,8 @@ TEST(RunTest, ServerPrefixAndTokenComeFromTheEnvironment) {
 
 TEST(RunTest, ListPrintsADeviceTable) {
   auto t = Always(200, Page(kDevice, "null"));
-  auto r = RunCli({"devices", "list", "--filter", "state = \"active\"", "--sort", "-name",
-                   "--limit", "10"},
-                  t);
+  auto r = RunCli(
+      {"devices", "list", "--filter", "state = \"active\"", "--sort", "-name", "--limit", "10"}, t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "ID  NAME         STATE   PROTOCOL  MANUFACTURER  MODEL  FIRMWARE  ONLINE  LAST SEEN\n"
@@ -184,10 +183,10 @@ TEST(RunTest, GetByNameResolvesThenFetches) {
 
 TEST(RunTest, CreateSendsOnlyTheFieldsGiven) {
   auto t = Always(201, kDevice);
-  auto r = RunCli({"devices", "create", "sensor-0042", "--protocol", "lwm2m", "--label",
-                   "region=eu", "--label", "site=b3", "--metadata", R"({"installer": "kim"})",
-                   "--firmware-version", "2.0.3"},
-                  t);
+  auto r = RunCli(
+      {"devices", "create", "sensor-0042", "--protocol", "lwm2m", "--label", "region=eu", "--label",
+       "site=b3", "--metadata", R"({"installer": "kim"})", "--firmware-version", "2.0.3"},
+      t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const HttpRequest& request = t.requests.at(0);
   EXPECT_EQ(request.method, "POST");
@@ -201,9 +200,9 @@ TEST(RunTest, CreateSendsOnlyTheFieldsGiven) {
 
 TEST(RunTest, UpdateMergesLabelsAndRemovesWithNull) {
   auto t = Always(200, kDevice);
-  auto r = RunCli({"devices", "update", "42", "--label", "site=b3", "--remove-label", "old",
-                   "--version", "4"},
-                  t);
+  auto r = RunCli(
+      {"devices", "update", "42", "--label", "site=b3", "--remove-label", "old", "--version", "4"},
+      t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const HttpRequest& request = t.requests.at(0);
   EXPECT_EQ(request.method, "PATCH");
@@ -260,8 +259,8 @@ TEST(RunTest, ImportStreamsTheBodyWithItsContentTypeAndPrintsTheReport) {
       "errors_truncated": false})");
   RunOptions options;
   options.stdin_text = "name,model\na,m\nbad name!,m\nc,m\n";
-  auto r = RunCli({"devices", "import", "-", "--format", "csv", "--on-conflict", "skip"}, t,
-                  options);
+  auto r =
+      RunCli({"devices", "import", "-", "--format", "csv", "--on-conflict", "skip"}, t, options);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const HttpRequest& request = t.requests.at(0);
   EXPECT_EQ(request.target, "/api/v1/devices/import?on_conflict=skip");
@@ -307,8 +306,9 @@ TEST(RunTest, DynamicGroupCreation) {
       "filter": "labels.region = \"eu\"", "description": ""})");
   auto r = RunCli({"groups", "create", "eu", "--filter", "labels.region = \"eu\""}, t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(t.requests.at(0).body),
-            json::parse(R"({"name": "eu", "kind": "dynamic", "filter": "labels.region = \"eu\""})"));
+  EXPECT_EQ(
+      json::parse(t.requests.at(0).body),
+      json::parse(R"({"name": "eu", "kind": "dynamic", "filter": "labels.region = \"eu\""})"));
   EXPECT_EQ(r.out,
             "ID  NAME  KIND     FILTER                DESCRIPTION\n"
             "5   eu    dynamic  labels.region = \"eu\"  -\n");
@@ -331,21 +331,20 @@ TEST(RunTest, AuditPassesItsFilters) {
       "target_id": "42", "details": {"reason": "broken"}}], "next_cursor": null})");
   auto r = RunCli({"audit", "--action", "device.", "--target-type", "device", "--limit", "5"}, t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(t.requests.at(0).target,
-            "/api/v1/audit?target_type=device&action=device.&limit=5");
+  EXPECT_EQ(t.requests.at(0).target, "/api/v1/audit?target_type=device&action=device.&limit=5");
   EXPECT_NE(r.out.find("device/42  {\"reason\":\"broken\"}"), std::string::npos) << r.out;
 }
 
 TEST(RunTest, EventsPrintsOneLinePerEvent) {
-  auto t = Always(200,
-                  "id: 1\nevent: device.online\ndata: {\"seq\":1,\"at\":\"2026-11-27T16:40:00.000Z\","
-                  "\"type\":\"device.online\",\"device_id\":42,\"data\":{}}\n\n"
-                  ": keep-alive\n\n"
-                  "id: 2\nevent: group.created\ndata: {\"seq\":2,\"at\":\"2026-11-27T16:40:01.000Z\","
-                  "\"type\":\"group.created\",\"device_id\":0,\"data\":{\"id\":3}}\n\n");
-  auto r = RunCli({"events", "--device", "42", "--device", "43", "--type", "device.*", "--limit",
-                   "2"},
-                  t);
+  auto t =
+      Always(200,
+             "id: 1\nevent: device.online\ndata: {\"seq\":1,\"at\":\"2026-11-27T16:40:00.000Z\","
+             "\"type\":\"device.online\",\"device_id\":42,\"data\":{}}\n\n"
+             ": keep-alive\n\n"
+             "id: 2\nevent: group.created\ndata: {\"seq\":2,\"at\":\"2026-11-27T16:40:01.000Z\","
+             "\"type\":\"group.created\",\"device_id\":0,\"data\":{\"id\":3}}\n\n");
+  auto r = RunCli(
+      {"events", "--device", "42", "--device", "43", "--type", "device.*", "--limit", "2"}, t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(t.requests.at(0).target, "/api/v1/events?device=42%2C43&type=device.%2A");
   EXPECT_EQ(r.out,
@@ -362,8 +361,8 @@ TEST(RunTest, EventsResumeFromTheLastIdAfterTheStreamEnds) {
   int calls = 0;
   FakeTransport t([&calls](const HttpRequest&) {
     ++calls;
-    return Json(200, "id: " + std::to_string(calls) +
-                         "\ndata: {\"seq\":" + std::to_string(calls) + "}\n\n");
+    return Json(200, "id: " + std::to_string(calls) + "\ndata: {\"seq\":" + std::to_string(calls) +
+                         "}\n\n");
   });
   auto r = RunCli({"events", "--limit", "2", "-o", "json"}, t);
   ASSERT_EQ(r.exit_code, 0) << r.err;

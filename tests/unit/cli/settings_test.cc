@@ -50,8 +50,9 @@ TEST_F(SettingsTest, DefaultsWhenNothingIsGiven) {
 }
 
 TEST_F(SettingsTest, FileOverridesDefaults) {
-  WriteDefaultConfig("server = \"http://file:1\"\ntoken = \"cst_file\"\noutput = \"json\"\n"
-                     "timeout = 5\n");
+  WriteDefaultConfig(
+      "server = \"http://file:1\"\ntoken = \"cst_file\"\noutput = \"json\"\n"
+      "timeout = 5\n");
   auto s = ResolveSettings({}, Env());
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->server, "http://file:1");

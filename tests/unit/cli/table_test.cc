@@ -20,9 +20,7 @@ TEST(TableTest, AlignsColumnsUnderTheHeader) {
             "42  gw           -\n");
 }
 
-TEST(TableTest, EmptyTableIsTheHeaderAlone) {
-  EXPECT_EQ(Render({"ID", "NAME"}, {}), "ID  NAME\n");
-}
+TEST(TableTest, EmptyTableIsTheHeaderAlone) { EXPECT_EQ(Render({"ID", "NAME"}, {}), "ID  NAME\n"); }
 
 TEST(TableTest, NeverCutsWhenNotATerminal) {
   const std::string long_name(300, 'x');
