@@ -3,6 +3,7 @@
 // comparison with it is false except `!=` and `not in`, which are true.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "core/filter.h"
@@ -10,54 +11,60 @@
 namespace custos::core::filter {
 namespace {
 
-// A device's value of a field, in the field's type: nullopt when it has none.
-using FieldValue = std::optional<Value>;
+// A device's value of a field, viewed in place (no copies: a filter may run over every
+// device of a fleet); nullopt when it has none.
+using View = std::variant<std::string_view, std::int64_t, bool>;
+using FieldValue = std::optional<View>;
 
 template <class T>
 FieldValue Optional(const std::optional<T>& v) {
   if (!v) return std::nullopt;
-  return Value{static_cast<std::int64_t>(*v)};
+  return View{static_cast<std::int64_t>(*v)};
 }
+
+FieldValue Text(const std::string& s) { return View{std::string_view(s)}; }
+FieldValue Integer(std::int64_t i) { return View{i}; }
 
 FieldValue Lookup(const Field& field, const Device& d) {
   if (field.is_label) {
     auto it = d.labels.find(field.label_key);
     if (it == d.labels.end()) return std::nullopt;
-    return Value{it->second};
+    return Text(it->second);
   }
   const std::string& n = field.name;
-  if (n == "id") return Value{std::int64_t{d.id}};
-  if (n == "name") return Value{d.name};
-  if (n == "protocol") return Value{d.protocol};
-  if (n == "manufacturer") return Value{d.identity.manufacturer};
-  if (n == "model") return Value{d.identity.model};
-  if (n == "serial") return Value{d.identity.serial};
-  if (n == "address") return Value{d.connectivity.address};
-  if (n == "transport") return Value{d.connectivity.transport};
-  if (n == "power_source") return Value{d.health.power_source};
-  if (n == "hardware_version") return Value{d.identity.hardware_version};
-  if (n == "firmware_version") return Value{d.identity.firmware_version};
-  if (n == "software_version") return Value{d.identity.software_version};
-  if (n == "state") return Value{std::string(core::ToString(d.state))};
-  if (n == "online") return Value{d.connectivity.online};
-  if (n == "queue_mode") return Value{d.connectivity.queue_mode};
+  if (n == "id") return Integer(d.id);
+  if (n == "name") return Text(d.name);
+  if (n == "protocol") return Text(d.protocol);
+  if (n == "manufacturer") return Text(d.identity.manufacturer);
+  if (n == "model") return Text(d.identity.model);
+  if (n == "serial") return Text(d.identity.serial);
+  if (n == "address") return Text(d.connectivity.address);
+  if (n == "transport") return Text(d.connectivity.transport);
+  if (n == "power_source") return Text(d.health.power_source);
+  if (n == "hardware_version") return Text(d.identity.hardware_version);
+  if (n == "firmware_version") return Text(d.identity.firmware_version);
+  if (n == "software_version") return Text(d.identity.software_version);
+  if (n == "state") return View{std::string_view(core::ToString(d.state))};
+  if (n == "online") return View{d.connectivity.online};
+  if (n == "queue_mode") return View{d.connectivity.queue_mode};
   if (n == "battery_level") return Optional(d.health.battery_level);
   if (n == "signal_strength") return Optional(d.health.signal_strength);
   if (n == "free_memory") return Optional(d.health.free_memory);
-  if (n == "lifetime") return Value{std::int64_t{d.connectivity.lifetime_s}};
+  if (n == "lifetime") return Integer(d.connectivity.lifetime_s);
   if (n == "last_seen") {
     if (d.connectivity.last_seen == 0) return std::nullopt;
-    return Value{std::int64_t{d.connectivity.last_seen}};
+    return Integer(d.connectivity.last_seen);
   }
-  if (n == "created_at") return Value{std::int64_t{d.created_at}};
-  if (n == "updated_at") return Value{std::int64_t{d.updated_at}};
+  if (n == "created_at") return Integer(d.created_at);
+  if (n == "updated_at") return Integer(d.updated_at);
   return std::nullopt;
 }
 
-// <0, 0, >0 between a device's value and a literal of the same field type.
-int Compare(FieldType type, const Value& have, const Value& want) {
+// <0, 0, >0 between a device's value and a literal of the same field type (both hold the
+// same alternative after type checking; the index order settles anything else).
+int Compare(FieldType type, const View& have, const Value& want) {
   if (have.index() != want.index()) return have.index() < want.index() ? -1 : 1;
-  if (const auto* s = std::get_if<std::string>(&have)) {
+  if (const auto* s = std::get_if<std::string_view>(&have)) {
     const std::string& w = std::get<std::string>(want);
     if (type == FieldType::kVersion) return CompareVersions(*s, w);
     const int c = s->compare(w);
@@ -101,7 +108,7 @@ bool MatchesComparison(const Comparison& c, const Device& d) {
       return found == (c.op == Op::kIn);
     }
     case Op::kMatch: {
-      const auto* text = std::get_if<std::string>(&*have);
+      const auto* text = std::get_if<std::string_view>(&*have);
       const auto* glob = std::get_if<std::string>(&first);
       return text != nullptr && glob != nullptr && GlobMatch(*glob, *text);
     }

@@ -4,6 +4,7 @@
 // other runs bytewise, and any non-digit run sorts below every number, which is why a
 // pre-release ("1.0-rc1" = 1,0,"rc",1) sorts before its release (1,0,0,...).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,25 +21,26 @@ struct Component {
   std::string_view text;  // for numbers: digits without leading zeros ("" is zero)
 };
 
+// The component starting at or after `pos` (separators skipped), advancing `pos` past it;
+// nullopt at the end.
+std::optional<Component> NextComponent(std::string_view v, std::size_t& pos) {
+  while (pos < v.size() && IsSeparator(v[pos])) ++pos;
+  if (pos == v.size()) return std::nullopt;
+  const bool numeric = IsDigit(v[pos]);
+  const std::size_t start = pos;
+  while (pos < v.size() && !IsSeparator(v[pos]) && IsDigit(v[pos]) == numeric) ++pos;
+  std::string_view run = v.substr(start, pos - start);
+  if (numeric) {
+    const std::size_t nonzero = run.find_first_not_of('0');
+    run = nonzero == std::string_view::npos ? std::string_view() : run.substr(nonzero);
+  }
+  return Component{numeric, run};
+}
+
 std::vector<Component> Split(std::string_view v) {
   std::vector<Component> out;
-  std::size_t i = 0;
-  while (i < v.size()) {
-    if (IsSeparator(v[i])) {
-      ++i;
-      continue;
-    }
-    const bool numeric = IsDigit(v[i]);
-    std::size_t j = i;
-    while (j < v.size() && !IsSeparator(v[j]) && IsDigit(v[j]) == numeric) ++j;
-    std::string_view run = v.substr(i, j - i);
-    if (numeric) {
-      const std::size_t nonzero = run.find_first_not_of('0');
-      run = nonzero == std::string_view::npos ? std::string_view() : run.substr(nonzero);
-    }
-    out.push_back(Component{numeric, run});
-    i = j;
-  }
+  std::size_t pos = 0;
+  while (auto c = NextComponent(v, pos)) out.push_back(*c);
   // Trailing zeros are the same as the implicit ones after the end.
   while (!out.empty() && out.back().numeric && out.back().text.empty()) out.pop_back();
   return out;
@@ -74,15 +76,18 @@ constexpr char kNumber = 0x03;
 
 }  // namespace
 
+// Walks both versions component by component without allocating: a filter compares
+// versions once per device.
 int CompareVersions(std::string_view a, std::string_view b) {
-  const std::vector<Component> x = Split(a);
-  const std::vector<Component> y = Split(b);
+  std::size_t i = 0, j = 0;
   const Component zero{true, {}};
-  for (std::size_t i = 0; i < x.size() || i < y.size(); ++i) {
-    const int c = CompareComponents(i < x.size() ? x[i] : zero, i < y.size() ? y[i] : zero);
+  while (true) {
+    const std::optional<Component> x = NextComponent(a, i);
+    const std::optional<Component> y = NextComponent(b, j);
+    if (!x && !y) return 0;
+    const int c = CompareComponents(x ? *x : zero, y ? *y : zero);
     if (c != 0) return c;
   }
-  return 0;
 }
 
 std::string VersionSortKey(std::string_view version) {
