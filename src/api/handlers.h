@@ -1,0 +1,64 @@
+// The REST handlers (docs/api.md), one function per route, and the route table that names
+// them. Each runs on the worker pool with req.actor already authenticated and authorised for
+// the route's role. Internal to the api module.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "api/http_server.h"
+#include "api/message.h"
+#include "api/router.h"
+
+namespace custos::api {
+
+// Every route the server serves, in documentation order.
+const std::vector<Route>& RouteTable();
+
+namespace handlers {
+
+using HandlerResult = core::Result<Response>;
+
+// devices
+HandlerResult CreateDevice(const Services& s, Request& req);
+HandlerResult ListDevices(const Services& s, Request& req);
+HandlerResult GetDevice(const Services& s, Request& req);
+HandlerResult PatchDevice(const Services& s, Request& req);
+HandlerResult DeleteDevice(const Services& s, Request& req);
+HandlerResult DisableDevice(const Services& s, Request& req);
+HandlerResult EnableDevice(const Services& s, Request& req);
+HandlerResult RetireDevice(const Services& s, Request& req);
+// The device page of GET /devices, and of GET /groups/{id}/devices when `group` is given.
+HandlerResult DevicePage(const Services& s, const Request& req, std::optional<core::GroupId> group);
+
+// device credentials
+HandlerResult ListCredentials(const Services& s, Request& req);
+HandlerResult AddCredential(const Services& s, Request& req);
+HandlerResult RevokeCredential(const Services& s, Request& req);
+
+// groups
+HandlerResult CreateGroup(const Services& s, Request& req);
+HandlerResult ListGroups(const Services& s, Request& req);
+HandlerResult GetGroup(const Services& s, Request& req);
+HandlerResult PatchGroup(const Services& s, Request& req);
+HandlerResult DeleteGroup(const Services& s, Request& req);
+HandlerResult ListGroupDevices(const Services& s, Request& req);
+HandlerResult AddGroupMembers(const Services& s, Request& req);
+HandlerResult RemoveGroupMembers(const Services& s, Request& req);
+
+// operator tokens
+HandlerResult CreateToken(const Services& s, Request& req);
+HandlerResult ListTokens(const Services& s, Request& req);
+HandlerResult GetSelfToken(const Services& s, Request& req);
+HandlerResult RevokeToken(const Services& s, Request& req);
+
+// audit log
+HandlerResult ListAudit(const Services& s, Request& req);
+
+// operations endpoints
+HandlerResult Healthz(const Services& s, Request& req);
+HandlerResult Metrics(const Services& s, Request& req);
+HandlerResult OpenApi(const Services& s, Request& req);
+
+}  // namespace handlers
+}  // namespace custos::api

@@ -1,0 +1,69 @@
+// The route table: every (method, path) of docs/api.md with its minimum role.
+#include "api/handlers.h"
+
+namespace custos::api {
+
+namespace {
+
+using core::Role;
+namespace h = handlers;
+
+std::vector<Route> BuildTable() {
+  const std::optional<Role> kPublic;
+  const std::optional<Role> kViewer = Role::kViewer;
+  const std::optional<Role> kOperator = Role::kOperator;
+  const std::optional<Role> kAdmin = Role::kAdmin;
+  const auto plain = RouteKind::kPlain;
+  return {
+      {"GET", "/healthz", kPublic, plain, &h::Healthz},
+      {"GET", "/metrics", kPublic, plain, &h::Metrics},
+      {"GET", "/api/v1/openapi.json", kPublic, plain, &h::OpenApi},
+
+      {"POST", "/api/v1/devices", kOperator, plain, &h::CreateDevice},
+      {"POST", "/api/v1/devices/import", kOperator, RouteKind::kImport, nullptr},
+      {"GET", "/api/v1/devices", kViewer, plain, &h::ListDevices},
+      {"GET", "/api/v1/devices/{id}", kViewer, plain, &h::GetDevice},
+      {"PATCH", "/api/v1/devices/{id}", kOperator, plain, &h::PatchDevice},
+      {"DELETE", "/api/v1/devices/{id}", kOperator, plain, &h::DeleteDevice},
+      {"POST", "/api/v1/devices/{id}/disable", kOperator, plain, &h::DisableDevice},
+      {"POST", "/api/v1/devices/{id}/enable", kOperator, plain, &h::EnableDevice},
+      {"POST", "/api/v1/devices/{id}/retire", kOperator, plain, &h::RetireDevice},
+      // Credentials are managed by operators; even their listing (no secrets) reveals
+      // identities that viewers have no need for.
+      {"GET", "/api/v1/devices/{id}/credentials", kOperator, plain, &h::ListCredentials},
+      {"POST", "/api/v1/devices/{id}/credentials", kOperator, plain, &h::AddCredential},
+      {"DELETE", "/api/v1/devices/{id}/credentials/{cid}", kOperator, plain, &h::RevokeCredential},
+
+      {"POST", "/api/v1/groups", kOperator, plain, &h::CreateGroup},
+      {"GET", "/api/v1/groups", kViewer, plain, &h::ListGroups},
+      {"GET", "/api/v1/groups/{id}", kViewer, plain, &h::GetGroup},
+      {"PATCH", "/api/v1/groups/{id}", kOperator, plain, &h::PatchGroup},
+      {"DELETE", "/api/v1/groups/{id}", kOperator, plain, &h::DeleteGroup},
+      {"GET", "/api/v1/groups/{id}/devices", kViewer, plain, &h::ListGroupDevices},
+      {"POST", "/api/v1/groups/{id}/members", kOperator, plain, &h::AddGroupMembers},
+      {"POST", "/api/v1/groups/{id}/members/remove", kOperator, plain, &h::RemoveGroupMembers},
+
+      {"POST", "/api/v1/tokens", kAdmin, plain, &h::CreateToken},
+      {"GET", "/api/v1/tokens", kAdmin, plain, &h::ListTokens},
+      {"GET", "/api/v1/tokens/self", kViewer, plain, &h::GetSelfToken},
+      {"DELETE", "/api/v1/tokens/{id}", kAdmin, plain, &h::RevokeToken},
+
+      {"GET", "/api/v1/audit", kViewer, plain, &h::ListAudit},
+      {"GET", "/api/v1/events", kViewer, RouteKind::kEventStream, nullptr},
+  };
+}
+
+}  // namespace
+
+const std::vector<Route>& RouteTable() {
+  static const std::vector<Route> kTable = BuildTable();
+  return kTable;
+}
+
+std::vector<std::pair<std::string, std::string>> Routes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& r : RouteTable()) out.emplace_back(r.method, r.path);
+  return out;
+}
+
+}  // namespace custos::api
