@@ -20,7 +20,7 @@ void AddGlobalOptions(CLI::App& app, GlobalFlags& flags) {
                  "default http://127.0.0.1:8080)");
   app.add_option("--token", flags.token, "Operator token (env CUSTOS_TOKEN, config 'token')");
   app.add_option("--config", flags.config,
-                 "TOML config file (env CUSTOS_CONFIG; default "
+                 "TOML config file (default "
                  "$XDG_CONFIG_HOME/custos/cli.toml or ~/.config/custos/cli.toml)");
   app.add_option("-o,--output", flags.output,
                  "Output: table or json (env CUSTOS_OUTPUT, config 'output'; default table)")

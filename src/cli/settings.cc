@@ -95,7 +95,6 @@ EnvLookup ProcessEnv() {
 
 std::optional<ConfigFile> FindConfigFile(const GlobalFlags& flags, const EnvLookup& env) {
   if (flags.config) return ConfigFile{*flags.config, true};
-  if (auto named = env("CUSTOS_CONFIG")) return ConfigFile{*named, true};
   if (auto xdg = env("XDG_CONFIG_HOME")) return ConfigFile{*xdg + "/custos/cli.toml", false};
   if (auto home = env("HOME")) return ConfigFile{*home + "/.config/custos/cli.toml", false};
   return std::nullopt;

@@ -37,11 +37,12 @@ EnvLookup ProcessEnv();
 
 struct ConfigFile {
   std::string path;
-  bool named = false;  // named by --config or CUSTOS_CONFIG: then it must exist
+  bool named = false;  // named by --config: then it must exist
 };
 
-// --config, else $CUSTOS_CONFIG, else $XDG_CONFIG_HOME/custos/cli.toml, else
-// $HOME/.config/custos/cli.toml; nullopt when none of these can be formed.
+// --config, else $XDG_CONFIG_HOME/custos/cli.toml, else $HOME/.config/custos/cli.toml;
+// nullopt when none of these can be formed. (No environment variable names the file:
+// CUSTOS_CONFIG is the server's, and its file is not the CLI's.)
 std::optional<ConfigFile> FindConfigFile(const GlobalFlags& flags, const EnvLookup& env);
 
 // Resolves each setting: flag > env (CUSTOS_SERVER, CUSTOS_TOKEN, CUSTOS_OUTPUT,

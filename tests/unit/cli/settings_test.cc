@@ -120,11 +120,12 @@ TEST_F(SettingsTest, MissingNamedFileIsAUsageError) {
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().exit_code, kExitUsage);
   EXPECT_NE(s.error().message.find("absent.toml"), std::string::npos);
+}
 
-  env_["CUSTOS_CONFIG"] = (dir_ / "also-absent.toml").string();
-  auto from_env = ResolveSettings({}, Env());
-  ASSERT_FALSE(from_env);
-  EXPECT_EQ(from_env.error().exit_code, kExitUsage);
+TEST_F(SettingsTest, TheServersConfigVariableIsNotTheClients) {
+  std::ofstream(dir_ / "server.toml") << "data_dir = \"/var/lib/custos\"\n";
+  env_["CUSTOS_CONFIG"] = (dir_ / "server.toml").string();
+  EXPECT_TRUE(ResolveSettings({}, Env()));
 }
 
 TEST_F(SettingsTest, NamedFileWinsOverTheDefaultOne) {
