@@ -129,6 +129,24 @@ asio::awaitable<beast::error_code> MaybeSendContinue(Stream& stream, bool expect
   co_return ec;
 }
 
+asio::awaitable<core::Result<void>> AuthorizeOnWorker(ServerState& state,
+                                                      const Router::Resolution& route,
+                                                      Request& req) {
+  const RestApi* api = &state.api;
+  auto work = [api, route, req = std::move(req)]() mutable {
+    core::Result<void> ok;
+    try {
+      ok = api->Authorize(*route.route, req);
+    } catch (const std::exception& e) {
+      ok = core::MakeError(core::ErrorCode::kInternal, e.what());
+    }
+    return std::make_pair(std::move(ok), std::move(req));
+  };
+  auto done = co_await RunOnWorker(state.workers, std::move(work));
+  req = std::move(done.second);
+  co_return std::move(done.first);
+}
+
 asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socket socket,
                                     ServerState& state) {
   const HttpOptions& options = state.options;
@@ -142,7 +160,8 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
     if (conn->closing || state.stopping.load()) break;
     HeaderParser header;
     header.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    header.eager(false);
+    // Body limits depend on the route, so they are set once it is known.
+    header.body_limit(boost::none);
     stream.expires_after(header_timeout);
     conn->idle = true;
     auto [read_ec, read_n] = co_await http::async_read_header(stream, buffer, header, kAsTuple);
@@ -153,7 +172,8 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
         std::string why = read_ec == http::error::header_limit
                               ? "request header too large"
                               : "malformed request: " + read_ec.message();
-        co_await WriteResponse(stream, BadRequest(why), 11, false, body_timeout);
+        const Response bad = BadRequest(why);
+        co_await WriteResponse(stream, bad, 11, false, body_timeout);
       }
       break;
     }
@@ -163,7 +183,8 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
 
     auto parsed = RequestFromHeader(header);
     if (!parsed) {
-      co_await WriteResponse(stream, ErrorResponse(parsed.error()), version, false, body_timeout);
+      const Response bad = ErrorResponse(parsed.error());
+      co_await WriteResponse(stream, bad, version, false, body_timeout);
       break;
     }
     Request req = std::move(*parsed);
@@ -206,18 +227,18 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
           keep_alive = false;
         } else if (body_ec) {
           if (!IsDisconnect(body_ec)) {
-            co_await WriteResponse(stream, BadRequest("malformed body: " + body_ec.message()),
-                                   version, false, body_timeout);
+            const Response bad = BadRequest("malformed body: " + body_ec.message());
+            co_await WriteResponse(stream, bad, version, false, body_timeout);
           }
           break;
         } else {
           req.body = std::move(parser.get().body());
           const RestApi* api = &state.api;
-          auto answered = co_await RunOnWorker(
-              state.workers, [api, resolution, req = std::move(req)]() mutable {
-                Response r = api->Run(resolution, req);
-                return std::make_pair(std::move(r), std::move(req));
-              });
+          auto work = [api, resolution, req = std::move(req)]() mutable {
+            Response r = api->Run(resolution, req);
+            return std::make_pair(std::move(r), std::move(req));
+          };
+          auto answered = co_await RunOnWorker(state.workers, std::move(work));
           res = std::move(answered.first);
           req = std::move(answered.second);
         }

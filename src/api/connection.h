@@ -108,6 +108,15 @@ asio::awaitable<std::invoke_result_t<F&>> RunOnWorker(asio::thread_pool& pool, F
       asio::use_awaitable, std::move(fn));
 }
 
+// Route::role check for the routes the connection serves itself, on the worker pool (it reads
+// the store); fills req.actor.
+asio::awaitable<core::Result<void>> AuthorizeOnWorker(ServerState& state,
+                                                      const Router::Resolution& route,
+                                                      Request& req);
+
+// GCC 12 mishandles non-trivial temporaries (lambdas with init-captures, strings) inside a
+// co_await expression: build them as named locals first, then co_await.
+
 // Serves one connection until the client leaves, an error, or Stop().
 asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socket socket,
                                     ServerState& state);

@@ -25,8 +25,8 @@ asio::awaitable<beast::error_code> WriteData(Stream& stream, bool chunked, const
                                              std::chrono::milliseconds timeout) {
   stream.expires_after(timeout);
   if (chunked) {
-    auto [ec, n] =
-        co_await asio::async_write(stream, http::make_chunk(asio::buffer(data)), kAsTuple);
+    const auto chunk = http::make_chunk(asio::buffer(data));
+    auto [ec, n] = co_await asio::async_write(stream, chunk, kAsTuple);
     co_return ec;
   }
   auto [ec, n] = co_await asio::async_write(stream, asio::buffer(data), kAsTuple);
@@ -42,23 +42,12 @@ asio::awaitable<int> ServeEventStream(Stream& stream, HeaderParser& header, Requ
   const unsigned version = header.get().version();
   const auto write_timeout = std::chrono::milliseconds(state.options.body_timeout_ms);
 
-  const RestApi* api = &state.api;
-  auto authorised =
-      co_await RunOnWorker(state.workers, [api, route, req = std::move(req)]() mutable {
-        core::Result<void> ok;
-        try {
-          ok = api->Authorize(*route.route, req);
-        } catch (const std::exception& e) {
-          ok = core::MakeError(core::ErrorCode::kInternal, e.what());
-        }
-        return std::make_pair(std::move(ok), std::move(req));
-      });
-  req = std::move(authorised.second);
+  auto authorised = co_await AuthorizeOnWorker(state, route, req);
   core::Result<EventStreamParams> params = tl::unexpected(core::Error{});
-  if (authorised.first) {
+  if (authorised) {
     params = ParseEventStreamParams(req);
   } else {
-    params = tl::unexpected(authorised.first.error());
+    params = tl::unexpected(authorised.error());
   }
   if (!params) {
     Response res = ErrorResponse(params.error());
@@ -133,7 +122,8 @@ asio::awaitable<int> ServeEventStream(Stream& stream, HeaderParser& header, Requ
   subscription.reset();  // no more notifications
   if (chunked) {
     stream.expires_after(write_timeout);
-    co_await asio::async_write(stream, http::make_chunk_last(), kAsTuple);
+    const auto last = http::make_chunk_last();
+    co_await asio::async_write(stream, last, kAsTuple);
   }
   co_return 200;
 }

@@ -36,19 +36,8 @@ asio::awaitable<Response> ServeImport(Stream& stream, beast::flat_buffer& buffer
                                       bool& keep_alive) {
   // Every early answer leaves the body unread, so the connection cannot be reused.
   keep_alive = false;
-  const RestApi* api = &state.api;
-  auto authorised =
-      co_await RunOnWorker(state.workers, [api, route, req = std::move(req)]() mutable {
-        core::Result<void> ok;
-        try {
-          ok = api->Authorize(*route.route, req);
-        } catch (const std::exception& e) {
-          ok = core::MakeError(core::ErrorCode::kInternal, e.what());
-        }
-        return std::make_pair(std::move(ok), std::move(req));
-      });
-  req = std::move(authorised.second);
-  if (!authorised.first) co_return ErrorResponse(authorised.first.error());
+  auto authorised = co_await AuthorizeOnWorker(state, route, req);
+  if (!authorised) co_return ErrorResponse(authorised.error());
 
   auto format = json::ImportFormatFromContentType(req.Header("content-type"));
   if (!format) {
@@ -91,14 +80,14 @@ asio::awaitable<Response> ServeImport(Stream& stream, beast::flat_buffer& buffer
     }
     const std::size_t got = chunk.size() - parser.get().body().size;
     if (got == 0) continue;
-    auto fed =
-        co_await RunOnWorker(state.workers, [import, piece = std::string(chunk.data(), got)] {
-          return Guarded([&] { return import->Feed(piece); });
-        });
+    auto feed = [import, piece = std::string(chunk.data(), got)] {
+      return Guarded([&] { return import->Feed(piece); });
+    };
+    auto fed = co_await RunOnWorker(state.workers, std::move(feed));
     if (!fed) co_return import->FailureResponse(fed.error());
   }
-  auto finished = co_await RunOnWorker(
-      state.workers, [import] { return Guarded([&] { return import->Finish(); }); });
+  auto finish = [import] { return Guarded([&] { return import->Finish(); }); };
+  auto finished = co_await RunOnWorker(state.workers, std::move(finish));
   if (!finished) co_return import->FailureResponse(finished.error());
   keep_alive = parser.get().keep_alive();
   co_return JsonResponse(200, import->Report());
