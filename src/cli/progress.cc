@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kMinBar = 10;
 constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
+constexpr double kSettleSeconds = 0.5;
 
 }  // namespace
 
@@ -32,10 +33,12 @@ std::string FormatCount(double count) {
 }
 
 std::string FormatProgress(const ProgressSample& sample, std::size_t width) {
-  const double rate =
-      sample.elapsed_s > 0 ? static_cast<double>(sample.rows) / sample.elapsed_s : 0.0;
-  const std::string rows = fmt::format(
-      "{} rows  {} rows/s", FormatCount(static_cast<double>(sample.rows)), FormatCount(rate));
+  // A rate over the first moments mostly measures socket buffers; wait for a real one.
+  const std::string rate = sample.elapsed_s >= kSettleSeconds
+                               ? FormatCount(static_cast<double>(sample.rows) / sample.elapsed_s)
+                               : "-";
+  const std::string rows =
+      fmt::format("{} rows  {} rows/s", FormatCount(static_cast<double>(sample.rows)), rate);
   if (!sample.total_bytes) {
     return fmt::format("{} sent  {}", FormatBytes(sample.sent_bytes), rows);
   }

@@ -26,7 +26,7 @@ std::string FormatCount(double count);
 // One line at most `width` columns wide:
 //   "[=========>          ]  45%  12.3 MiB / 27.0 MiB  41.2k rows  8.1k rows/s"
 // The bar is left out when the line would leave it fewer than 10 columns, and the
-// percentage and bar when the total is unknown.
+// percentage and bar when the total is unknown. The rate reads "-" for the first half second.
 std::string FormatProgress(const ProgressSample& sample, std::size_t width);
 
 // Redraws FormatProgress on one terminal line, at most ten times a second, when enabled.

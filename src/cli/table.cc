@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::string_view kEllipsis = "…";
 constexpr std::size_t kGap = 2;
-constexpr std::size_t kMinColumn = 4;
+// Cells up to this wide are never elided: ids, states, versions, timestamps stay whole, and
+// only long free text (names, filters, details, messages) gives way.
+constexpr std::size_t kNeverElided = 24;
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
@@ -67,14 +69,17 @@ void TableWriter::Add(Row row) {
 
 void TableWriter::FitToTerminal() {
   if (!style_.terminal || style_.width == 0 || widths_.empty()) return;
+  std::vector<std::size_t> floors(widths_.size());
   std::size_t total = kGap * (widths_.size() - 1);
-  for (std::size_t w : widths_) total += w;
+  for (std::size_t i = 0; i < widths_.size(); ++i) {
+    floors[i] = std::max(DisplayWidth(header_[i]), std::min(widths_[i], kNeverElided));
+    total += widths_[i];
+  }
   while (total > style_.width) {
     // Narrow the widest column that may still give something up.
     std::size_t widest = widths_.size();
     for (std::size_t i = 0; i < widths_.size(); ++i) {
-      const std::size_t floor = std::max(kMinColumn, DisplayWidth(header_[i]));
-      if (widths_[i] > floor && (widest == widths_.size() || widths_[i] > widths_[widest])) {
+      if (widths_[i] > floors[i] && (widest == widths_.size() || widths_[i] > widths_[widest])) {
         widest = i;
       }
     }

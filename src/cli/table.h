@@ -1,6 +1,7 @@
 // Plain-text tables: aligned columns under a header row. Nothing is cut when the output is
-// not a terminal; on a terminal, columns too wide for it are narrowed and their long cells
-// end in "…", so a cut is always visible.
+// not a terminal; on a terminal too narrow for the table, the columns of long free text
+// (over 24 columns) are narrowed and their long cells end in "…", so a cut is always
+// visible; short cells are never cut.
 #pragma once
 
 #include <cstddef>

@@ -67,7 +67,9 @@ TEST(ProgressTest, UnknownTotalShowsBytesSentOnly) {
   s.sent_bytes = 2048;
   s.rows = 10;
   s.elapsed_s = 0;
-  EXPECT_EQ(FormatProgress(s, 80), "2.0 KiB sent  10 rows  0 rows/s");
+  EXPECT_EQ(FormatProgress(s, 80), "2.0 KiB sent  10 rows  - rows/s");
+  s.elapsed_s = 2;
+  EXPECT_EQ(FormatProgress(s, 80), "2.0 KiB sent  10 rows  5 rows/s");
 }
 
 TEST(ProgressTest, DisabledBarWritesNothing) {

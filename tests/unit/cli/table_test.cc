@@ -31,12 +31,21 @@ TEST(TableTest, NeverCutsWhenNotATerminal) {
 
 TEST(TableTest, ElidesTheWidestColumnToFitATerminal) {
   const std::string table =
-      Render({"ID", "NAME", "STATE"}, {{"1", std::string(50, 'n'), "active"}}, {true, 30});
+      Render({"ID", "NAME", "STATE"}, {{"1", std::string(50, 'n'), "active"}}, {true, 40});
   std::istringstream lines(table);
   std::string line;
-  while (std::getline(lines, line)) EXPECT_LE(DisplayWidth(line), 30u) << line;
+  while (std::getline(lines, line)) EXPECT_LE(DisplayWidth(line), 40u) << line;
   EXPECT_NE(table.find("…"), std::string::npos) << "the cut is visible";
   EXPECT_NE(table.find("active"), std::string::npos) << "narrow columns are left alone";
+}
+
+TEST(TableTest, ShortCellsAreNeverCut) {
+  // Far too narrow: the 30-column cell gives way down to 24, the rest stay whole and the
+  // terminal wraps what still does not fit.
+  const std::string table = Render({"ID", "STATE", "DETAILS"},
+                                   {{"400003", "provisioned", std::string(30, 'd')}}, {true, 20});
+  EXPECT_NE(table.find("400003  provisioned  " + std::string(23, 'd') + "…"), std::string::npos)
+      << table;
 }
 
 TEST(TableTest, ATerminalWideEnoughCutsNothing) {
