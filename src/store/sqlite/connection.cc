@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <utility>
 
 namespace custos::store::sqlite {
@@ -77,11 +78,25 @@ Statement& Statement::Bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindView(int index, std::string_view text) {
+  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
+
+namespace {
+// A zero-length blob must still be a blob (not NULL) so that it compares as the smallest key.
+const char kEmptyBlob = 0;
+}  // namespace
+
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  // A zero-length blob must still be a blob (not NULL) so that it compares as the smallest key.
-  static const char kEmpty = 0;
-  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &kEmpty : bytes.data(), bytes.size(),
+  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &kEmptyBlob : bytes.data(), bytes.size(),
                       SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindBlobView(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &kEmptyBlob : bytes.data(), bytes.size(),
+                      SQLITE_STATIC);
   return *this;
 }
 
@@ -131,6 +146,10 @@ bool Statement::IsNull(int column) const {
 core::Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& path,
                                                            Mode mode, int busy_timeout_ms,
                                                            bool synchronous_full) {
+  // SQLite's memory statistics take a global mutex on every allocation; nothing reads them.
+  // This must precede SQLite's initialisation and is skipped (harmlessly) if it comes later.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == Mode::kReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                                     : SQLITE_OPEN_READONLY;
@@ -158,8 +177,11 @@ core::Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem
                            fmt::format("open {}: cannot switch to WAL mode", path.string()));
   }
   wal->Reset();
-  if (auto r = conn->Exec(synchronous_full ? "PRAGMA synchronous=FULL"
-                                           : "PRAGMA synchronous=NORMAL");
+  // Savepoint sub-journals and statement journals stay in memory: every write runs in a
+  // SAVEPOINT, and a temp file would cost a write per page first touched in it.
+  if (auto r = conn->Exec("PRAGMA temp_store=MEMORY"); !r) return tl::unexpected(r.error());
+  if (auto r =
+          conn->Exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       !r) {
     return tl::unexpected(r.error());
   }
@@ -173,37 +195,33 @@ Connection::~Connection() {
 }
 
 core::Result<Statement> Connection::Prepare(std::string_view sql) {
-  std::string key(sql);
-  if (auto it = cache_.find(key); it != cache_.end() && !it->second->in_use) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second->in_use) {
     it->second->in_use = true;
     return Statement(it->second->stmt, &it->second->in_use);
-  } else if (it != cache_.end()) {
-    // The same text is already borrowed (a nested use): hand out an uncached copy.
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, key.c_str(), static_cast<int>(key.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return tl::unexpected(SqliteError(db_, rc, "prepare"));
-    return Statement(stmt, nullptr);
   }
-  if (cache_.size() >= kMaxCachedStatements) {
-    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (!it->second->in_use) {
-        sqlite3_finalize(it->second->stmt);
-        cache_.erase(it);
+  const bool nested = it != cache_.end();  // the same text is already borrowed
+  if (!nested && cache_.size() >= kMaxCachedStatements) {
+    for (auto idle = cache_.begin(); idle != cache_.end(); ++idle) {
+      if (!idle->second->in_use) {
+        sqlite3_finalize(idle->second->stmt);
+        cache_.erase(idle);
         break;
       }
     }
   }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              nested ? 0 : SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    return tl::unexpected(SqliteError(db_, rc, fmt::format("prepare {}", key)));
+    return tl::unexpected(SqliteError(db_, rc, fmt::format("prepare {}", sql)));
   }
+  if (nested) return Statement(stmt, nullptr);  // owned, finalised after use
   auto cached = std::make_unique<Cached>();
   cached->stmt = stmt;
   cached->in_use = true;
   bool* in_use = &cached->in_use;
-  cache_.emplace(std::move(key), std::move(cached));
+  cache_.emplace(std::string(sql), std::move(cached));
   return Statement(stmt, in_use);
 }
 

@@ -36,8 +36,13 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int index, std::int64_t value);
+  // Copies the text: safe for temporaries.
   Statement& Bind(int index, std::string_view text);
+  // Does not copy: `text` must stay alive and unchanged until the statement is stepped to
+  // completion or reset. For hot paths that bind long-lived fields.
+  Statement& BindView(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindBlobView(int index, std::string_view bytes);
   Statement& BindNull(int index);
 
   // Advances: true when a row is available, false when done. Errors map through SqliteError.
@@ -95,10 +100,15 @@ class Connection {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
   };
+  // Looks statements up by string_view, without copying the SQL text on every call.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   static constexpr std::size_t kMaxCachedStatements = 256;
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Cached>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Cached>, TextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace custos::store::sqlite

@@ -27,8 +27,7 @@ Credential ReadCredential(const Statement& s) {
 
 }  // namespace
 
-core::Result<Credential> SqliteStore::AddCredential(Credential credential,
-                                                    core::AuditEntry audit) {
+core::Result<Credential> SqliteStore::AddCredential(Credential credential, core::AuditEntry audit) {
   const core::TimeMs now = clock_.Now();
   if (credential.created_at == 0) credential.created_at = now;
   auto written = Write([&](Connection& db) -> Result<void> {
@@ -106,8 +105,8 @@ core::Result<void> SqliteStore::RevokeCredential(core::CredentialId id, core::Au
   const core::TimeMs now = clock_.Now();
   return Write([&](Connection& db) -> Result<void> {
     // Revoking twice keeps the first revocation time.
-    auto revoke = db.Prepare(
-        "UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+    auto revoke =
+        db.Prepare("UPDATE credentials SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
     if (!revoke) return tl::unexpected(revoke.error());
     revoke->Bind(1, now).Bind(2, id);
     if (auto r = revoke->Run(); !r) return r;

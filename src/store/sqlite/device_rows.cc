@@ -12,13 +12,33 @@ namespace {
 using core::Device;
 
 // Every column but id, in bind order (?1..?27) for INSERT and UPDATE.
-constexpr std::string_view kWritable[] = {
-    "name",         "protocol",         "state",         "manufacturer",     "model",
-    "serial",       "hardware_version", "hardware_key",  "firmware_version", "firmware_key",
-    "software_version", "software_key", "metadata_json", "online",           "last_seen",
-    "address",      "transport",        "lifetime_s",    "queue_mode",       "battery_level",
-    "power_source", "signal_strength",  "free_memory",   "error_codes",      "created_at",
-    "updated_at",   "version"};
+constexpr std::string_view kWritable[] = {"name",
+                                          "protocol",
+                                          "state",
+                                          "manufacturer",
+                                          "model",
+                                          "serial",
+                                          "hardware_version",
+                                          "hardware_key",
+                                          "firmware_version",
+                                          "firmware_key",
+                                          "software_version",
+                                          "software_key",
+                                          "metadata_json",
+                                          "online",
+                                          "last_seen",
+                                          "address",
+                                          "transport",
+                                          "lifetime_s",
+                                          "queue_mode",
+                                          "battery_level",
+                                          "power_source",
+                                          "signal_strength",
+                                          "free_memory",
+                                          "error_codes",
+                                          "created_at",
+                                          "updated_at",
+                                          "version"};
 constexpr int kWritableCount = static_cast<int>(std::size(kWritable));
 
 std::string SelectColumns() {
@@ -59,35 +79,45 @@ void BindOptional(Statement& s, int index, const std::optional<std::int64_t>& v)
   }
 }
 
-void BindWritable(Statement& s, const Device& d) {
-  using core::filter::VersionSortKey;
+// The columns derived from a device's fields, kept alive while a statement binds them by view.
+struct Derived {
+  explicit Derived(const Device& d)
+      : hardware_key(core::filter::VersionSortKey(d.identity.hardware_version)),
+        firmware_key(core::filter::VersionSortKey(d.identity.firmware_version)),
+        software_key(core::filter::VersionSortKey(d.identity.software_version)),
+        error_codes(ErrorCodesToJson(d.health.error_codes)) {}
+  std::string hardware_key, firmware_key, software_key, error_codes;
+};
+
+// Binds by view: `d` and `derived` must outlive the statement's execution.
+void BindWritable(Statement& s, const Device& d, const Derived& derived) {
   const core::Identity& id = d.identity;
   const core::Connectivity& c = d.connectivity;
   const core::Health& h = d.health;
-  s.Bind(1, std::string_view(d.name))
-      .Bind(2, std::string_view(d.protocol))
+  s.BindView(1, d.name)
+      .BindView(2, d.protocol)
       .Bind(3, static_cast<std::int64_t>(d.state))
-      .Bind(4, std::string_view(id.manufacturer))
-      .Bind(5, std::string_view(id.model))
-      .Bind(6, std::string_view(id.serial))
-      .Bind(7, std::string_view(id.hardware_version))
-      .BindBlob(8, VersionSortKey(id.hardware_version))
-      .Bind(9, std::string_view(id.firmware_version))
-      .BindBlob(10, VersionSortKey(id.firmware_version))
-      .Bind(11, std::string_view(id.software_version))
-      .BindBlob(12, VersionSortKey(id.software_version))
-      .Bind(13, std::string_view(d.metadata_json))
+      .BindView(4, id.manufacturer)
+      .BindView(5, id.model)
+      .BindView(6, id.serial)
+      .BindView(7, id.hardware_version)
+      .BindBlobView(8, derived.hardware_key)
+      .BindView(9, id.firmware_version)
+      .BindBlobView(10, derived.firmware_key)
+      .BindView(11, id.software_version)
+      .BindBlobView(12, derived.software_key)
+      .BindView(13, d.metadata_json)
       .Bind(14, std::int64_t{c.online ? 1 : 0})
       .Bind(15, c.last_seen)
-      .Bind(16, std::string_view(c.address))
-      .Bind(17, std::string_view(c.transport))
+      .BindView(16, c.address)
+      .BindView(17, c.transport)
       .Bind(18, c.lifetime_s)
       .Bind(19, std::int64_t{c.queue_mode ? 1 : 0});
   BindOptional(s, 20, h.battery_level);
-  s.Bind(21, std::string_view(h.power_source));
+  s.BindView(21, h.power_source);
   BindOptional(s, 22, h.signal_strength);
   BindOptional(s, 23, h.free_memory);
-  s.Bind(24, std::string_view(ErrorCodesToJson(h.error_codes)))
+  s.BindView(24, derived.error_codes)
       .Bind(25, d.created_at)
       .Bind(26, d.updated_at)
       .Bind(27, d.version);
@@ -98,12 +128,14 @@ std::optional<int> OptionalInt(const Statement& s, int column) {
   return static_cast<int>(s.Int(column));
 }
 
+// One single-row statement per label: a multi-row INSERT would need a statement journal, and
+// inside the writer's per-call SAVEPOINT that costs far more than it saves.
 core::Result<void> InsertLabels(Connection& db, core::DeviceId id, const core::Labels& labels) {
   if (labels.empty()) return {};
   auto insert = db.Prepare("INSERT INTO device_labels (device_id, key, value) VALUES (?, ?, ?)");
   if (!insert) return tl::unexpected(insert.error());
   for (const auto& [key, value] : labels) {
-    insert->Bind(1, id).Bind(2, std::string_view(key)).Bind(3, std::string_view(value));
+    insert->Bind(1, id).BindView(2, key).BindView(3, value);
     if (auto r = insert->Run(); !r) return r;
     insert->Reset();
   }
@@ -201,7 +233,8 @@ core::Result<std::optional<Device>> FetchDeviceByName(Connection& db, std::strin
 core::Result<void> InsertDevice(Connection& db, Device& device, bool* name_taken) {
   auto insert = db.Prepare(kInsertSql);
   if (!insert) return tl::unexpected(insert.error());
-  BindWritable(*insert, device);
+  const Derived derived(device);
+  BindWritable(*insert, device, derived);
   if (auto r = insert->Run(); !r) return r;
   *name_taken = db.Changes() == 0;
   if (*name_taken) return {};
@@ -212,7 +245,8 @@ core::Result<void> InsertDevice(Connection& db, Device& device, bool* name_taken
 core::Result<void> OverwriteDevice(Connection& db, const Device& device) {
   auto update = db.Prepare(kUpdateSql);
   if (!update) return tl::unexpected(update.error());
-  BindWritable(*update, device);
+  const Derived derived(device);
+  BindWritable(*update, device, derived);
   update->Bind(kWritableCount + 1, device.id);
   if (auto r = update->Run(); !r) {
     core::Error error = r.error();

@@ -22,8 +22,7 @@ core::Result<void> LoadLabels(Connection& db, core::Device& device);
 
 // The device with its labels, or nullopt.
 core::Result<std::optional<core::Device>> FetchDevice(Connection& db, core::DeviceId id);
-core::Result<std::optional<core::Device>> FetchDeviceByName(Connection& db,
-                                                            std::string_view name);
+core::Result<std::optional<core::Device>> FetchDeviceByName(Connection& db, std::string_view name);
 
 // Inserts the row and its labels, assigning device.id. When the name is already taken nothing
 // is written and `*name_taken` is set (the result is still a success).

@@ -20,7 +20,9 @@ struct Where {
   std::string sql;
   std::vector<SqlParam> params;
 
-  void And(std::string_view condition) { sql += fmt::format("{}{}", sql.empty() ? " WHERE " : " AND ", condition); }
+  void And(std::string_view condition) {
+    sql += fmt::format("{}{}", sql.empty() ? " WHERE " : " AND ", condition);
+  }
 };
 
 core::Result<void> AddFilter(Where& where, const core::filter::Expr* filter) {
@@ -119,8 +121,8 @@ core::Result<core::DevicePage> SqliteStore::ListDevices(const core::DeviceQuery&
     }
     if (more) {
       const Device& last = page.devices.back();
-      page.next_cursor = EncodeCursor(*sort, query.descending,
-                                      CursorPosition{SortValueOf(*sort, last), last.id});
+      page.next_cursor =
+          EncodeCursor(*sort, query.descending, CursorPosition{SortValueOf(*sort, last), last.id});
     }
     return page;
   });

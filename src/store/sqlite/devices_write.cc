@@ -50,9 +50,8 @@ core::Result<Device> SqliteStore::ReplaceDevice(Device device, AuditEntry audit,
     if (!*row) return NotFound("device", device.id);
     const std::int64_t version = stored->Int(0);
     if (version != device.version) {
-      return core::MakeError(
-          ErrorCode::kConflict,
-          fmt::format("device {} is at version {}, not {}", device.id, version, device.version));
+      return core::MakeError(ErrorCode::kConflict, fmt::format("device {} is at version {}, not {}",
+                                                               device.id, version, device.version));
     }
     device.created_at = stored->Int(1);
     stored->Reset();

@@ -66,13 +66,20 @@ const Column* FindColumn(std::string_view field) {
 
 std::string_view OpText(Op op) {
   switch (op) {
-    case Op::kEq: return "=";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    default: return "";
+    case Op::kEq:
+      return "=";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    default:
+      return "";
   }
 }
 
@@ -212,7 +219,8 @@ class Translator {
         const bool negated = c.op == Op::kNotIn;
         out_.sql += '(';
         if (col->unset != Unset::kNever) {
-          out_.sql += fmt::format("{} {} ", HasValue(*col, target, !negated), negated ? "OR" : "AND");
+          out_.sql +=
+              fmt::format("{} {} ", HasValue(*col, target, !negated), negated ? "OR" : "AND");
         }
         out_.sql += fmt::format("{} {}IN (", target, negated ? "NOT " : "");
         for (std::size_t i = 0; i < c.values.size(); ++i) {
@@ -233,8 +241,8 @@ class Translator {
         } else if (c.op == Op::kNe) {
           out_.sql += fmt::format("({} OR {} != ?)", HasValue(*col, target, false), target);
         } else {
-          out_.sql += fmt::format("({} AND {} {} ?)", HasValue(*col, target, true), target,
-                                  OpText(c.op));
+          out_.sql +=
+              fmt::format("({} AND {} {} ?)", HasValue(*col, target, true), target, OpText(c.op));
         }
         out_.params.push_back(std::move(*p));
         return {};
@@ -314,9 +322,15 @@ int BindParams(Statement& stmt, const std::vector<SqlParam>& params, int first) 
   int index = first;
   for (const SqlParam& p : params) {
     switch (p.kind) {
-      case SqlParam::Kind::kInt: stmt.Bind(index, p.integer); break;
-      case SqlParam::Kind::kText: stmt.Bind(index, std::string_view(p.bytes)); break;
-      case SqlParam::Kind::kBlob: stmt.BindBlob(index, p.bytes); break;
+      case SqlParam::Kind::kInt:
+        stmt.Bind(index, p.integer);
+        break;
+      case SqlParam::Kind::kText:
+        stmt.Bind(index, std::string_view(p.bytes));
+        break;
+      case SqlParam::Kind::kBlob:
+        stmt.BindBlob(index, p.bytes);
+        break;
     }
     ++index;
   }

@@ -2,8 +2,9 @@
 // every literal a bound parameter (never spliced into the text). Internal to the SQLite store.
 //
 // Every condition produced is exactly 0 or 1, never NULL, so that `not` keeps the filter
-// language's two-valued meaning: a comparison with an unset optional field or an absent label
-// is false, except `!=` and `not in`, which are true.
+// language's two-valued meaning: a comparison with an absent label, an unset optional field
+// (battery_level, signal_strength, free_memory) or last_seen 0 ("never seen") is false, except
+// `!=` and `not in`, which are true; exactly as core::filter::Matches decides.
 #pragma once
 
 #include <cstdint>

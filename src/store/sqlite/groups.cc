@@ -61,8 +61,7 @@ core::Result<void> SaveGroupLabels(Connection& db, const Group& g) {
 template <class Key>
 core::Result<std::vector<Group>> SelectGroups(Connection& db, std::string_view where,
                                               const Key* key) {
-  auto select =
-      db.Prepare(fmt::format("SELECT {} FROM groups {} ORDER BY id", kColumns, where));
+  auto select = db.Prepare(fmt::format("SELECT {} FROM groups {} ORDER BY id", kColumns, where));
   if (!select) return tl::unexpected(select.error());
   if (key != nullptr) select->Bind(1, *key);
   std::vector<Group> out;
@@ -135,9 +134,7 @@ core::Result<Group> SqliteStore::GetGroupByName(std::string_view name) {
 }
 
 core::Result<std::vector<Group>> SqliteStore::ListGroups() {
-  return Read([&](Connection& db) {
-    return SelectGroups<std::int64_t>(db, "", nullptr);
-  });
+  return Read([&](Connection& db) { return SelectGroups<std::int64_t>(db, "", nullptr); });
 }
 
 core::Result<Group> SqliteStore::UpdateGroup(Group group, core::AuditEntry audit) {
@@ -151,9 +148,8 @@ core::Result<Group> SqliteStore::UpdateGroup(Group group, core::AuditEntry audit
     if (!*row) return NotFound("group", group.id);
     const std::int64_t version = stored->Int(0);
     if (version != group.version) {
-      return core::MakeError(
-          ErrorCode::kConflict,
-          fmt::format("group {} is at version {}, not {}", group.id, version, group.version));
+      return core::MakeError(ErrorCode::kConflict, fmt::format("group {} is at version {}, not {}",
+                                                               group.id, version, group.version));
     }
     group.created_at = stored->Int(1);
     stored->Reset();
@@ -223,9 +219,9 @@ core::Result<void> SqliteStore::ChangeMembers(core::GroupId group,
       if (!exists) return tl::unexpected(exists.error());
       if (!*exists) return NotFound("device", id);
     }
-    auto change = db.Prepare(
-        add ? "INSERT OR IGNORE INTO group_members (group_id, device_id) VALUES (?, ?)"
-            : "DELETE FROM group_members WHERE group_id = ? AND device_id = ?");
+    auto change =
+        db.Prepare(add ? "INSERT OR IGNORE INTO group_members (group_id, device_id) VALUES (?, ?)"
+                       : "DELETE FROM group_members WHERE group_id = ? AND device_id = ?");
     if (!change) return tl::unexpected(change.error());
     for (core::DeviceId id : devices) {
       change->Bind(1, group).Bind(2, id);
@@ -241,8 +237,8 @@ core::Result<std::vector<core::GroupId>> SqliteStore::GroupsOfDevice(core::Devic
     auto exists = DeviceExists(db, device);
     if (!exists) return tl::unexpected(exists.error());
     if (!*exists) return NotFound("device", device);
-    auto select = db.Prepare(
-        "SELECT group_id FROM group_members WHERE device_id = ? ORDER BY group_id");
+    auto select =
+        db.Prepare("SELECT group_id FROM group_members WHERE device_id = ? ORDER BY group_id");
     if (!select) return tl::unexpected(select.error());
     select->Bind(1, device);
     std::vector<core::GroupId> out;

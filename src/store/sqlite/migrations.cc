@@ -23,8 +23,7 @@ core::Result<void> Apply(Connection& db, const Migration& migration, core::TimeM
       return tl::unexpected(std::move(error));
     }
   }
-  auto record =
-      db.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+  auto record = db.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
   if (!record) return tl::unexpected(record.error());
   record->Bind(1, std::int64_t{migration.version}).Bind(2, now);
   return record->Run();
@@ -64,8 +63,8 @@ core::Result<int> ApplyMigrations(Connection& db, std::span<const Migration> mig
   if (*current > last_known) {
     return core::MakeError(
         core::ErrorCode::kFailedPrecondition,
-        fmt::format("database schema version {} is newer than this binary knows ({})",
-                    *current, last_known));
+        fmt::format("database schema version {} is newer than this binary knows ({})", *current,
+                    last_known));
   }
   for (const Migration& m : migrations) {
     // Re-read inside each transaction: another process may have migrated meanwhile.

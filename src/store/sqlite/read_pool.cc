@@ -8,12 +8,11 @@ ReadPool::Lease::~Lease() {
   if (connection_ != nullptr) pool_->Return(std::move(connection_));
 }
 
-core::Result<std::unique_ptr<ReadPool>> ReadPool::Open(const std::filesystem::path& path,
-                                                       int size, int busy_timeout_ms) {
+core::Result<std::unique_ptr<ReadPool>> ReadPool::Open(const std::filesystem::path& path, int size,
+                                                       int busy_timeout_ms) {
   std::unique_ptr<ReadPool> pool(new ReadPool());
   for (int i = 0; i < (size < 1 ? 1 : size); ++i) {
-    auto connection =
-        Connection::Open(path, Connection::Mode::kReadOnly, busy_timeout_ms, false);
+    auto connection = Connection::Open(path, Connection::Mode::kReadOnly, busy_timeout_ms, false);
     if (!connection) return tl::unexpected(connection.error());
     pool->idle_.push_back(std::move(*connection));
   }

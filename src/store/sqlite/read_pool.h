@@ -35,8 +35,8 @@ class ReadPool {
   };
 
   // Opens `size` (at least 1) read-only connections to an existing database.
-  static core::Result<std::unique_ptr<ReadPool>> Open(const std::filesystem::path& path,
-                                                      int size, int busy_timeout_ms);
+  static core::Result<std::unique_ptr<ReadPool>> Open(const std::filesystem::path& path, int size,
+                                                      int busy_timeout_ms);
   ~ReadPool();
 
   // Waits for a free connection; kUnavailable once Close() has begun.

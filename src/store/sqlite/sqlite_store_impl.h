@@ -56,8 +56,7 @@ class SqliteStore final : public core::Store {
   Result<void> DeleteGroup(core::GroupId id, core::AuditEntry audit) override;
   Result<void> AddGroupMembers(core::GroupId group, const std::vector<core::DeviceId>& devices,
                                core::AuditEntry audit) override;
-  Result<void> RemoveGroupMembers(core::GroupId group,
-                                  const std::vector<core::DeviceId>& devices,
+  Result<void> RemoveGroupMembers(core::GroupId group, const std::vector<core::DeviceId>& devices,
                                   core::AuditEntry audit) override;
   Result<std::vector<core::GroupId>> GroupsOfDevice(core::DeviceId device) override;
 

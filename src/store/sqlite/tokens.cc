@@ -51,8 +51,7 @@ core::Result<OperatorToken> ReadToken(const Statement& s) {
 template <class Key>
 core::Result<std::vector<OperatorToken>> SelectTokens(Connection& db, std::string_view where,
                                                       const Key* key) {
-  auto select =
-      db.Prepare(fmt::format("SELECT {} FROM tokens {} ORDER BY id", kColumns, where));
+  auto select = db.Prepare(fmt::format("SELECT {} FROM tokens {} ORDER BY id", kColumns, where));
   if (!select) return tl::unexpected(select.error());
   if (key != nullptr) select->Bind(1, *key);
   std::vector<OperatorToken> out;
@@ -68,8 +67,7 @@ core::Result<std::vector<OperatorToken>> SelectTokens(Connection& db, std::strin
 
 }  // namespace
 
-core::Result<OperatorToken> SqliteStore::CreateToken(OperatorToken token,
-                                                     core::AuditEntry audit) {
+core::Result<OperatorToken> SqliteStore::CreateToken(OperatorToken token, core::AuditEntry audit) {
   const core::TimeMs now = clock_.Now();
   if (token.created_at == 0) token.created_at = now;
   auto written = Write([&](Connection& db) -> Result<void> {
@@ -122,8 +120,7 @@ core::Result<void> SqliteStore::RevokeToken(core::TokenId id, core::TimeMs at,
   const core::TimeMs now = clock_.Now();
   return Write([&](Connection& db) -> Result<void> {
     // Revoking twice keeps the first revocation time.
-    auto revoke =
-        db.Prepare("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+    auto revoke = db.Prepare("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
     if (!revoke) return tl::unexpected(revoke.error());
     revoke->Bind(1, at).Bind(2, id);
     if (auto r = revoke->Run(); !r) return r;

@@ -99,8 +99,8 @@ void Writer::RunBatch(std::deque<Pending*>& batch) {
     op->result = RunOne(*op);
     if (db.InAutocommit()) {
       // SQLite rolled the whole transaction back (disk full, I/O error): nothing in it stays.
-      lost = op->result ? core::Error{ErrorCode::kUnavailable,
-                                      "write transaction was rolled back", std::nullopt}
+      lost = op->result ? core::Error{ErrorCode::kUnavailable, "write transaction was rolled back",
+                                      std::nullopt}
                         : op->result.error();
       break;
     }

@@ -71,11 +71,9 @@ TEST(FilterSqlTest, UnsetOptionalFieldsAreFalseExceptForNegations) {
 }
 
 TEST(FilterSqlTest, LabelsAreSubqueriesAndNegationsAreTrueWhenAbsent) {
-  const std::string head =
-      "(SELECT 1 FROM device_labels l WHERE l.device_id = d.id AND l.key = ?";
+  const std::string head = "(SELECT 1 FROM device_labels l WHERE l.device_id = d.id AND l.key = ?";
   EXPECT_EQ(Translate(R"(labels.region = "eu")").sql, "EXISTS " + head + " AND l.value = ?)");
-  EXPECT_EQ(Translate(R"(labels.region != "eu")").sql,
-            "NOT EXISTS " + head + " AND l.value = ?)");
+  EXPECT_EQ(Translate(R"(labels.region != "eu")").sql, "NOT EXISTS " + head + " AND l.value = ?)");
   EXPECT_EQ(Translate(R"(labels.region not in ("eu", "us"))").sql,
             "NOT EXISTS " + head + " AND l.value IN (?, ?))");
   EXPECT_EQ(Translate(R"(labels.region < "f")").sql, "EXISTS " + head + " AND l.value < ?)");

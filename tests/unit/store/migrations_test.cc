@@ -25,7 +25,8 @@ class MigrationsTest : public ::testing::Test {
     Remove();
   }
   void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
   }
 
   std::int64_t Scalar(const char* sql) {
@@ -105,8 +106,8 @@ TEST_F(MigrationsTest, TheStoreSchemaAppliesToAnEmptyDatabase) {
   auto version = ApplyMigrations(*db_, SchemaMigrations(), 1);
   ASSERT_TRUE(version) << version.error().message;
   EXPECT_EQ(*version, SchemaMigrations().back().version);
-  for (const char* table : {"devices", "device_labels", "groups", "group_members", "credentials",
-                            "tokens", "audit"}) {
+  for (const char* table :
+       {"devices", "device_labels", "groups", "group_members", "credentials", "tokens", "audit"}) {
     EXPECT_TRUE(TableExists(table)) << table;
   }
 }

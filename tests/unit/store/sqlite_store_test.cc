@@ -1,5 +1,7 @@
 // The store contract suite on SQLite, and what only the SQLite store promises: migrations,
 // WAL, reopening, cursor validation, never-reused ids, failed transactions.
+#include "store/sqlite/sqlite_store.h"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <thread>
 
-#include "store/sqlite/sqlite_store.h"
 #include "store_contract.h"
 
 namespace custos::store {
@@ -78,7 +79,9 @@ class RawDb {
     EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
   }
   ~RawDb() { sqlite3_close(db_); }
-  int Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  int Exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
   std::string Text(const std::string& sql) {
     sqlite3_stmt* stmt = nullptr;
     std::string out;
@@ -120,8 +123,7 @@ TEST_F(SqliteStoreTest, FreshDatabaseIsMigratedAndInWalMode) {
   RawDb raw(options_.path);
   EXPECT_EQ(raw.Text("SELECT COUNT(*) FROM schema_migrations"), "1");
   EXPECT_EQ(raw.Text("SELECT MAX(version) FROM schema_migrations"), "1");
-  EXPECT_EQ(raw.Text("SELECT applied_at FROM schema_migrations"),
-            std::to_string(contract::kStart));
+  EXPECT_EQ(raw.Text("SELECT applied_at FROM schema_migrations"), std::to_string(contract::kStart));
   EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
 }
 
@@ -133,8 +135,7 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotReapplyMigrations) {
   store->Close();
   RawDb raw(options_.path);
   EXPECT_EQ(raw.Text("SELECT COUNT(*) FROM schema_migrations"), "1");
-  EXPECT_EQ(raw.Text("SELECT applied_at FROM schema_migrations"),
-            std::to_string(contract::kStart));
+  EXPECT_EQ(raw.Text("SELECT applied_at FROM schema_migrations"), std::to_string(contract::kStart));
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
@@ -189,8 +190,8 @@ TEST_F(SqliteStoreTest, GarbledCursorsAreInvalidArgument) {
   const std::string good = page->next_cursor;
   ASSERT_FALSE(good.empty());
 
-  std::vector<std::string> bad = {"", "=", "a", "AAAA", "!!!!", good + "A", good.substr(1),
-                                  good.substr(0, good.size() - 1)};
+  std::vector<std::string> bad = {
+      "", "=", "a", "AAAA", "!!!!", good + "A", good.substr(1), good.substr(0, good.size() - 1)};
   std::string flipped = good;
   flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == 'A' ? 'B' : 'A';
   bad.push_back(flipped);

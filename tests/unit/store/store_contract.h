@@ -76,12 +76,18 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     return Create(NewDevice(std::move(name), std::move(labels)));
   }
 
+  static core::Group NewGroup(std::string name) {
+    core::Group g;
+    g.name = std::move(name);
+    return g;
+  }
+
   // Parses a filter (kept alive by the fixture) or fails the test.
   const core::filter::Expr* Filter(std::string_view text) {
     auto parsed = core::filter::Parse(text);
     EXPECT_TRUE(parsed) << text << ": " << parsed.error().message;
-    filters_.push_back(std::make_unique<core::filter::Expr>(parsed ? *parsed
-                                                                    : core::filter::Expr{}));
+    filters_.push_back(
+        std::make_unique<core::filter::Expr>(parsed ? *parsed : core::filter::Expr{}));
     return filters_.back().get();
   }
 

@@ -1,8 +1,8 @@
 // Store contract: concurrent writers are group-committed; acknowledged writes survive a reopen;
 // a closed store refuses calls.
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "store_contract.h"
 
@@ -10,6 +10,14 @@ namespace custos::store::contract {
 namespace {
 
 using core::ErrorCode;
+
+core::Connectivity Online(std::string address) {
+  core::Connectivity c;
+  c.online = true;
+  c.last_seen = kStart;
+  c.address = std::move(address);
+  return c;
+}
 
 TEST_P(StoreContractTest, ConcurrentCreatesAreAllStoredInFewerTransactions) {
   constexpr int kThreads = 8;
@@ -20,8 +28,8 @@ TEST_P(StoreContractTest, ConcurrentCreatesAreAllStoredInFewerTransactions) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto created = store().CreateDevice(NewDevice(fmt::format("t{}-d{}", t, i)),
-                                            Audit("device.create"));
+        auto created =
+            store().CreateDevice(NewDevice(fmt::format("t{}-d{}", t, i)), Audit("device.create"));
         if (!created) failures.fetch_add(1);
       }
     });
@@ -69,7 +77,7 @@ TEST_P(StoreContractTest, AcknowledgedWritesSurviveCloseAndReopen) {
   c.identity = "sensor-1";
   c.secret = "aa";
   ASSERT_TRUE(store().AddCredential(c, Audit("credential.add")));
-  auto g = store().CreateGroup(core::Group{0, "g"}, Audit("group.create", "group"));
+  auto g = store().CreateGroup(NewGroup("g"), Audit("group.create", "group"));
   ASSERT_TRUE(g);
   ASSERT_TRUE(store().AddGroupMembers(g->id, {d.id}, Audit("group.members", "group")));
   core::OperatorToken t;
@@ -80,7 +88,7 @@ TEST_P(StoreContractTest, AcknowledgedWritesSurviveCloseAndReopen) {
   auto imported = store().ImportDevices({NewDevice("imp-1"), NewDevice("imp-2")}, 1,
                                         core::ConflictPolicy::kFail, Audit("device.import"));
   ASSERT_TRUE(imported);
-  ASSERT_TRUE(store().SaveConnectivity({{d.id, core::Connectivity{true, kStart, "a:1"}}}));
+  ASSERT_TRUE(store().SaveConnectivity({{d.id, Online("a:1")}}));
   const std::size_t audits = AuditCount();
 
   Reopen();

@@ -86,9 +86,10 @@ TEST_P(StoreContractTest, RetireRevokesEveryCredentialAtomically) {
   EXPECT_EQ(retired->state, core::LifecycleState::kRetired);
   EXPECT_EQ(retired->version, 2);
   EXPECT_EQ(store().GetDevice(d.id)->state, core::LifecycleState::kRetired);
-  for (const Credential& c : *store().ListCredentials(d.id)) {
-    EXPECT_EQ(c.revoked_at, kStart + 100) << c.identity;
-  }
+  auto listed = store().ListCredentials(d.id);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  for (const Credential& c : *listed) EXPECT_EQ(c.revoked_at, kStart + 100) << c.identity;
   EXPECT_EQ(store().FindCredential("psk", "one").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store().FindCredential("password", "two").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(store().FindCredential("psk", "three"));  // another device's stays
@@ -100,8 +101,7 @@ TEST_P(StoreContractTest, RetireWithStaleVersionChangesNothing) {
   Device stale = d;
   stale.version = 7;
   const std::size_t audits = AuditCount();
-  EXPECT_EQ(store().RetireDevice(stale, Audit("device.retire")).error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(store().RetireDevice(stale, Audit("device.retire")).error().code, ErrorCode::kConflict);
   EXPECT_EQ(store().GetDevice(d.id)->state, core::LifecycleState::kProvisioned);
   EXPECT_TRUE(store().FindCredential("psk", "one"));
   EXPECT_EQ(AuditCount(), audits);

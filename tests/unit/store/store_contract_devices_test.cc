@@ -151,8 +151,7 @@ TEST_P(StoreContractTest, UpdateUnknownIsNotFound) {
   Device ghost = NewDevice("ghost");
   ghost.id = 999;
   ghost.version = 1;
-  EXPECT_EQ(store().UpdateDevice(ghost, Audit("device.update")).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(store().UpdateDevice(ghost, Audit("device.update")).error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(StoreContractTest, UpdateToATakenNameIsAlreadyExists) {
@@ -191,8 +190,7 @@ TEST_P(StoreContractTest, DeleteRemovesDeviceCredentialsAndMemberships) {
 
 TEST_P(StoreContractTest, DeleteUnknownIsNotFoundAndWritesNoAudit) {
   const std::size_t audits = AuditCount();
-  EXPECT_EQ(store().DeleteDevice(31337, Audit("device.delete")).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(store().DeleteDevice(31337, Audit("device.delete")).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(AuditCount(), audits);
 }
 

@@ -7,7 +7,7 @@ namespace {
 using core::ErrorCode;
 using core::Group;
 
-Group NewGroup(std::string name, core::GroupKind kind = core::GroupKind::kStatic) {
+Group MakeGroup(std::string name, core::GroupKind kind = core::GroupKind::kStatic) {
   Group g;
   g.name = std::move(name);
   g.description = "the " + g.name;
@@ -18,7 +18,7 @@ Group NewGroup(std::string name, core::GroupKind kind = core::GroupKind::kStatic
 }
 
 TEST_P(StoreContractTest, GroupIsCreatedReadAndListed) {
-  auto created = store().CreateGroup(NewGroup("eu", core::GroupKind::kDynamic),
+  auto created = store().CreateGroup(MakeGroup("eu", core::GroupKind::kDynamic),
                                      Audit("group.create", "group"));
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_GT(created->id, 0);
@@ -32,7 +32,7 @@ TEST_P(StoreContractTest, GroupIsCreatedReadAndListed) {
   EXPECT_EQ(got->filter, R"(labels.region = "eu")");
   EXPECT_EQ(got->labels, (core::Labels{{"team", "ops"}}));
   EXPECT_EQ(store().GetGroupByName("eu")->id, created->id);
-  ASSERT_TRUE(store().CreateGroup(NewGroup("us"), Audit("group.create", "group")));
+  ASSERT_TRUE(store().CreateGroup(MakeGroup("us"), Audit("group.create", "group")));
   auto all = store().ListGroups();
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 2u);
@@ -41,13 +41,13 @@ TEST_P(StoreContractTest, GroupIsCreatedReadAndListed) {
 }
 
 TEST_P(StoreContractTest, GroupNameIsUnique) {
-  ASSERT_TRUE(store().CreateGroup(NewGroup("eu"), Audit("group.create", "group")));
-  EXPECT_EQ(store().CreateGroup(NewGroup("eu"), Audit("group.create", "group")).error().code,
+  ASSERT_TRUE(store().CreateGroup(MakeGroup("eu"), Audit("group.create", "group")));
+  EXPECT_EQ(store().CreateGroup(MakeGroup("eu"), Audit("group.create", "group")).error().code,
             ErrorCode::kAlreadyExists);
 }
 
 TEST_P(StoreContractTest, GroupUpdateIsVersionChecked) {
-  auto g = store().CreateGroup(NewGroup("eu"), Audit("group.create", "group"));
+  auto g = store().CreateGroup(MakeGroup("eu"), Audit("group.create", "group"));
   ASSERT_TRUE(g);
   clock_.Advance(5);
   Group change = *g;
@@ -69,7 +69,7 @@ TEST_P(StoreContractTest, GroupUpdateIsVersionChecked) {
 
 TEST_P(StoreContractTest, GroupDeleteRemovesItsMemberships) {
   core::Device d = Create("sensor-1");
-  auto g = store().CreateGroup(NewGroup("eu"), Audit("group.create", "group"));
+  auto g = store().CreateGroup(MakeGroup("eu"), Audit("group.create", "group"));
   ASSERT_TRUE(g);
   ASSERT_TRUE(store().AddGroupMembers(g->id, {d.id}, Audit("group.members", "group")));
   ASSERT_TRUE(store().DeleteGroup(g->id, Audit("group.delete", "group")));
@@ -83,8 +83,8 @@ TEST_P(StoreContractTest, MembersAreAddedIdempotentlyAndRemoved) {
   core::Device a = Create("a");
   core::Device b = Create("b");
   core::Device c = Create("c");
-  auto g1 = store().CreateGroup(NewGroup("g1"), Audit("group.create", "group"));
-  auto g2 = store().CreateGroup(NewGroup("g2"), Audit("group.create", "group"));
+  auto g1 = store().CreateGroup(MakeGroup("g1"), Audit("group.create", "group"));
+  auto g2 = store().CreateGroup(MakeGroup("g2"), Audit("group.create", "group"));
   ASSERT_TRUE(g1 && g2);
   ASSERT_TRUE(store().AddGroupMembers(g1->id, {a.id, b.id}, Audit("group.members", "group")));
   ASSERT_TRUE(store().AddGroupMembers(g1->id, {b.id, c.id}, Audit("group.members", "group")));
@@ -101,7 +101,7 @@ TEST_P(StoreContractTest, MembersAreAddedIdempotentlyAndRemoved) {
 
 TEST_P(StoreContractTest, UnknownMemberIsNotFoundNamingTheFirstAndAddsNothing) {
   core::Device a = Create("a");
-  auto g = store().CreateGroup(NewGroup("g"), Audit("group.create", "group"));
+  auto g = store().CreateGroup(MakeGroup("g"), Audit("group.create", "group"));
   ASSERT_TRUE(g);
   const std::size_t audits = AuditCount();
   auto added = store().AddGroupMembers(g->id, {a.id, 777, 888}, Audit("group.members", "group"));

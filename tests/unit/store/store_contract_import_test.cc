@@ -57,8 +57,8 @@ TEST_P(StoreContractTest, ImportFailPolicyRejectsTakenNamesOnly) {
 
 TEST_P(StoreContractTest, ImportSkipPolicyLeavesExistingAlone) {
   Device existing = Create("b");
-  auto results = store().ImportDevices(Rows({"a", "b"}), 1, ConflictPolicy::kSkip,
-                                       Audit("device.import"));
+  auto results =
+      store().ImportDevices(Rows({"a", "b"}), 1, ConflictPolicy::kSkip, Audit("device.import"));
   ASSERT_TRUE(results) << results.error().message;
   EXPECT_TRUE((*results)[0].accepted);
   EXPECT_FALSE((*results)[1].accepted);
@@ -75,8 +75,8 @@ TEST_P(StoreContractTest, ImportUpdatePolicyReplacesFieldsOfExisting) {
   old.state = core::LifecycleState::kActive;
   Device existing = Create(old);
   clock_.Advance(500);
-  auto results = store().ImportDevices(Rows({"a", "b"}), 1, ConflictPolicy::kUpdate,
-                                       Audit("device.import"));
+  auto results =
+      store().ImportDevices(Rows({"a", "b"}), 1, ConflictPolicy::kUpdate, Audit("device.import"));
   ASSERT_TRUE(results) << results.error().message;
   EXPECT_TRUE((*results)[0].accepted);
   EXPECT_FALSE((*results)[0].updated);
@@ -94,8 +94,8 @@ TEST_P(StoreContractTest, ImportUpdatePolicyReplacesFieldsOfExisting) {
 }
 
 TEST_P(StoreContractTest, ImportRepeatedNameWithinOneCallFollowsPolicy) {
-  auto results = store().ImportDevices(Rows({"a", "a"}), 1, ConflictPolicy::kFail,
-                                       Audit("device.import"));
+  auto results =
+      store().ImportDevices(Rows({"a", "a"}), 1, ConflictPolicy::kFail, Audit("device.import"));
   ASSERT_TRUE(results) << results.error().message;
   EXPECT_TRUE((*results)[0].accepted);
   EXPECT_FALSE((*results)[1].accepted);

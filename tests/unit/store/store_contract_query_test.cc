@@ -1,7 +1,7 @@
 // Store contract: filtered listings, counts and keyset pagination.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "store_contract.h"
 
@@ -212,11 +212,11 @@ bool SortsBefore(const std::string& field, const Device& a, const Device& b) {
 TEST_P(StoreContractTest, PaginationVisitsEveryDeviceOnceInOrder) {
   const std::vector<Device> fleet = CreateFleet(store(), clock_);
   for (const char* filter : {"", R"(labels.region exists or battery_level < 50)"}) {
-    for (const char* field : {"id", "name", "created_at", "updated_at", "last_seen",
-                              "manufacturer", "model", "firmware_version", "state"}) {
+    for (const char* field : {"id", "name", "created_at", "updated_at", "last_seen", "manufacturer",
+                              "model", "firmware_version", "state"}) {
       for (bool descending : {false, true}) {
-        SCOPED_TRACE(fmt::format("sort {} {} filter '{}'", field, descending ? "desc" : "asc",
-                                 filter));
+        SCOPED_TRACE(
+            fmt::format("sort {} {} filter '{}'", field, descending ? "desc" : "asc", filter));
         DeviceQuery q;
         q.filter = *filter ? Filter(filter) : nullptr;
         q.sort = field;
@@ -263,8 +263,8 @@ TEST_P(StoreContractTest, PaginationIsStableWhileRowsChangeBetweenPages) {
   std::vector<std::string> names;
   for (const Device& d : first->devices) names.push_back(d.name);
   for (const std::string& n : ListAllNames(q)) names.push_back(n);
-  EXPECT_EQ(names, (std::vector<std::string>{"m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6",
-                                             "m-7", "m-8", "m-9", "z-after-the-cursor"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7",
+                                             "m-8", "m-9", "z-after-the-cursor"}));
 }
 
 TEST_P(StoreContractTest, LastPageHasNoCursor) {

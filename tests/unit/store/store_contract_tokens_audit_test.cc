@@ -49,10 +49,9 @@ TEST_P(StoreContractTest, TokenIsCreatedFoundAndListed) {
 
 TEST_P(StoreContractTest, TokenSecretHashIsUnique) {
   ASSERT_TRUE(store().CreateToken(NewToken("a", "same", core::Role::kViewer), Audit("t")));
-  EXPECT_EQ(store().CreateToken(NewToken("b", "same", core::Role::kViewer), Audit("t"))
-                .error()
-                .code,
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(
+      store().CreateToken(NewToken("b", "same", core::Role::kViewer), Audit("t")).error().code,
+      ErrorCode::kAlreadyExists);
 }
 
 TEST_P(StoreContractTest, RevokedAndExpiredTokensAreNotActive) {
@@ -109,7 +108,7 @@ TEST_P(StoreContractTest, AuditKeepsTheTimeTheCallerSet) {
 TEST_P(StoreContractTest, AuditListsNewestFirstWithFilters) {
   core::Device a = Create("a");  // audit 1: device.create at kStart
   clock_.Advance(10);
-  auto g = store().CreateGroup(core::Group{0, "g"}, Audit("group.create", "group"));
+  auto g = store().CreateGroup(NewGroup("g"), Audit("group.create", "group"));
   ASSERT_TRUE(g);  // audit 2 at kStart+10
   clock_.Advance(10);
   AuditEntry by_other = Audit("device.delete", "device", std::to_string(a.id));
@@ -160,7 +159,7 @@ TEST_P(StoreContractTest, AuditListsNewestFirstWithFilters) {
 
 TEST_P(StoreContractTest, FailedChangesWriteNoAudit) {
   core::Device d = Create("a");
-  auto g = store().CreateGroup(core::Group{0, "g"}, Audit("group.create", "group"));
+  auto g = store().CreateGroup(NewGroup("g"), Audit("group.create", "group"));
   ASSERT_TRUE(g);
   const std::size_t audits = AuditCount();
   core::Device stale = d;
@@ -168,7 +167,7 @@ TEST_P(StoreContractTest, FailedChangesWriteNoAudit) {
   EXPECT_FALSE(store().CreateDevice(NewDevice("a"), Audit("device.create")));
   EXPECT_FALSE(store().UpdateDevice(stale, Audit("device.update")));
   EXPECT_FALSE(store().DeleteDevice(999, Audit("device.delete")));
-  EXPECT_FALSE(store().CreateGroup(core::Group{0, "g"}, Audit("group.create")));
+  EXPECT_FALSE(store().CreateGroup(NewGroup("g"), Audit("group.create")));
   EXPECT_FALSE(store().AddGroupMembers(g->id, {999}, Audit("group.members")));
   EXPECT_FALSE(store().RevokeCredential(999, Audit("credential.revoke")));
   EXPECT_EQ(AuditCount(), audits);

@@ -27,11 +27,11 @@ class WriterTest : public ::testing::Test {
     std::filesystem::remove(path_);
     auto conn = Connection::Open(path_, Connection::Mode::kReadWrite, 1000, false);
     ASSERT_TRUE(conn) << conn.error().message;
-    ASSERT_TRUE((*conn)->Exec(
-        "CREATE TABLE t (v TEXT UNIQUE);"
-        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-        "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
-        "DEFERRABLE INITIALLY DEFERRED)"));
+    ASSERT_TRUE(
+        (*conn)->Exec("CREATE TABLE t (v TEXT UNIQUE);"
+                      "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                      "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+                      "DEFERRABLE INITIALLY DEFERRED)"));
     writer_ = std::make_unique<Writer>(std::move(*conn), 100);
     auto reader = Connection::Open(path_, Connection::Mode::kReadOnly, 1000, false);
     ASSERT_TRUE(reader);
@@ -175,9 +175,8 @@ TEST_F(WriterTest, CloseDrainsQueuedWorkThenRefuses) {
   HoldWriter(hold);
   std::vector<std::future<Result<void>>> queued;
   for (int i = 0; i < 3; ++i) {
-    queued.push_back(std::async(std::launch::async, [this, i] {
-      return writer_->Run(Insert("q" + std::to_string(i)));
-    }));
+    queued.push_back(std::async(
+        std::launch::async, [this, i] { return writer_->Run(Insert("q" + std::to_string(i))); }));
     WaitForQueue(static_cast<std::size_t>(i + 1));
   }
   std::thread closer([this] { writer_->Close(); });
@@ -200,9 +199,8 @@ TEST_F(WriterTest, BatchesRespectTheBound) {
   HoldWriter(hold);
   std::vector<std::future<Result<void>>> queued;
   for (int i = 0; i < 5; ++i) {
-    queued.push_back(std::async(std::launch::async, [this, i] {
-      return writer_->Run(Insert("b" + std::to_string(i)));
-    }));
+    queued.push_back(std::async(
+        std::launch::async, [this, i] { return writer_->Run(Insert("b" + std::to_string(i))); }));
     WaitForQueue(static_cast<std::size_t>(i + 1));
   }
   hold.released.set_value();
