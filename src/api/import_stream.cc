@@ -67,6 +67,10 @@ asio::awaitable<Response> ServeImport(Stream& stream, beast::flat_buffer& buffer
   std::vector<char> chunk(kChunkBytes);
   const auto timeout = std::chrono::milliseconds(state.options.body_timeout_ms);
   while (!parser.is_done()) {
+    if (state.stopping.load()) {
+      co_return import->FailureResponse(
+          core::Error{core::ErrorCode::kUnavailable, "the server is shutting down", {}});
+    }
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
     stream.expires_after(timeout);

@@ -298,3 +298,61 @@ TEST_F(ServerTest, ABusyPortIsUnavailable) {
 
 }  // namespace
 }  // namespace custos::api
+
+namespace custos::api {
+namespace {
+
+class SlowClientTest : public ApiFixture {};
+
+TEST_F(SlowClientTest, AHeaderThatNeverEndsIsCutOff) {
+  HttpOptions options;
+  options.port = 0;
+  options.header_timeout_ms = 200;
+  auto server = HttpServer::Start(options, services());
+  ASSERT_TRUE(server) << server.error().message;
+  testing::Client c((*server)->port());
+  c.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n");  // and nothing more
+  EXPECT_TRUE(c.ClosedByServer());
+  testing::Client next((*server)->port());
+  EXPECT_EQ(next.Send("GET", "/healthz").status, 200);
+}
+
+class LargeImportTest : public ApiFixture {};
+
+// 100,000 rows in a chunked body, far beyond max_body_bytes: stored in batches as they arrive.
+TEST_F(LargeImportTest, HundredThousandRowsStreamInBatches) {
+  HttpOptions options;
+  options.port = 0;
+  options.max_body_bytes = 4096;
+  auto server = HttpServer::Start(options, services());
+  ASSERT_TRUE(server) << server.error().message;
+  testing::Client c((*server)->port());
+  c.WriteRaw("POST /api/v1/devices/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+             operator_ + "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n");
+  auto send_chunk = [&](const std::string& data) {
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    c.WriteRaw(size + data + "\r\n");
+  };
+  send_chunk("name,model,label.region\n");
+  constexpr int kRows = 100'000;
+  std::string piece;
+  for (int i = 0; i < kRows; ++i) {
+    piece +=
+        "h-" + std::to_string(i) + ",TH-" + std::to_string(i % 7) + (i % 2 ? ",eu\n" : ",us\n");
+    if (piece.size() > 60'000) {
+      send_chunk(piece);
+      piece.clear();
+    }
+  }
+  send_chunk(piece);
+  c.WriteRaw("0\r\n\r\n");
+  testing::Reply r = c.Read();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().at("total").as_int64(), kRows);
+  EXPECT_EQ(r.Json().at("created").as_int64(), kRows);
+  EXPECT_EQ(*registry_->CountDevices("labels.region = \"eu\""), kRows / 2);
+}
+
+}  // namespace
+}  // namespace custos::api
