@@ -42,6 +42,23 @@ void LogAccess(const Request& req, int status, double seconds) {
                 req.actor.name.empty() ? "-" : req.actor.name);
 }
 
+// After an answer sent before the request's body was read: closing at once would make the
+// kernel reset the connection, and the client could lose the answer while still sending. So
+// stop writing and discard what still arrives, for a bounded time and amount ("lingering
+// close", as web servers do).
+asio::awaitable<void> LingeringClose(Stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(std::chrono::seconds(2));
+  std::vector<char> sink(64 * 1024);
+  std::size_t discarded = 0;
+  while (discarded < (std::size_t{8} << 20)) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kAsTuple);
+    if (read_ec) break;
+    discarded += n;
+  }
+}
+
 }  // namespace
 
 void Connection::Shutdown() {
@@ -155,6 +172,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
   Stream stream(std::move(socket));
   conn->stream = &stream;
   beast::flat_buffer buffer;
+  bool linger = false;  // the last answer went out before its request's body was read
 
   for (;;) {
     if (conn->closing || state.stopping.load()) break;
@@ -203,6 +221,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
     }
     if (found && resolution.route->kind == RouteKind::kImport) {
       res = co_await ServeImport(stream, buffer, header, req, resolution, state, keep_alive);
+      linger = !keep_alive;
     } else {
       const bool expects_continue = ExpectsContinue(header);
       http::request_parser<http::string_body> parser(std::move(header));
@@ -215,6 +234,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
                         "body over " + std::to_string(options.max_body_bytes) + " bytes",
                         {}});
         keep_alive = false;
+        linger = true;
       } else {
         if (auto ec = co_await MaybeSendContinue(stream, expects_continue); ec) break;
         stream.expires_after(body_timeout);
@@ -225,6 +245,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
                           "body over " + std::to_string(options.max_body_bytes) + " bytes",
                           {}});
           keep_alive = false;
+          linger = true;
         } else if (body_ec) {
           if (!IsDisconnect(body_ec)) {
             const Response bad = BadRequest("malformed body: " + body_ec.message());
@@ -254,6 +275,7 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
     if (write_ec || !keep_alive) break;
   }
 
+  if (linger && !conn->closing) co_await LingeringClose(stream);
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream.socket().close(ec);

@@ -55,6 +55,17 @@ asio::awaitable<int> ServeEventStream(Stream& stream, HeaderParser& header, Requ
     co_return res.status;
   }
 
+  // Subscribed before the header goes out: a client that has seen "200" misses nothing that
+  // happens after.
+  auto subscription = state.api.services().events.Subscribe(params->filter, params->after_seq);
+  auto wake = std::make_shared<asio::steady_timer>(conn.strand());
+  conn.wake = wake;
+  // Moving the expiry to the past (rather than cancelling) also wakes a wait that has not
+  // started yet, so no notification is lost between draining and waiting.
+  subscription->SetNotifier([wake, strand = conn.strand()] {
+    asio::post(strand, [wake] { wake->expires_at(asio::steady_timer::time_point::min()); });
+  });
+
   const bool chunked = version >= 11;
   http::response<http::empty_body> head{http::status::ok, version};
   head.set(http::field::server, "custos");
@@ -69,18 +80,10 @@ asio::awaitable<int> ServeEventStream(Stream& stream, HeaderParser& header, Requ
   http::response_serializer<http::empty_body> serializer{head};
   stream.expires_after(write_timeout);
   if (auto [ec, n] = co_await http::async_write_header(stream, serializer, kAsTuple); ec) {
+    conn.wake.reset();
     co_return 200;
   }
   stream.expires_never();
-
-  auto subscription = state.api.services().events.Subscribe(params->filter, params->after_seq);
-  auto wake = std::make_shared<asio::steady_timer>(conn.strand());
-  conn.wake = wake;
-  // Moving the expiry to the past (rather than cancelling) also wakes a wait that has not
-  // started yet, so no notification is lost between draining and waiting.
-  subscription->SetNotifier([wake, strand = conn.strand()] {
-    asio::post(strand, [wake] { wake->expires_at(asio::steady_timer::time_point::min()); });
-  });
 
   const auto keepalive = std::chrono::milliseconds(state.options.sse_keepalive_ms);
   auto next_keepalive = std::chrono::steady_clock::now() + keepalive;

@@ -70,6 +70,14 @@ TEST_F(ServerTest, BodyOverTheLimitIs413WithoutReadingTheRest) {
   EXPECT_FALSE(r.keep_alive);
 }
 
+TEST_F(ServerTest, AClientThatSendsAHugeBodyAnywayStillGets413) {
+  Client c(port_);
+  std::string huge = R"({"name":"big","metadata":{"x":")" + std::string(2 << 20, 'a') + "\"}}";
+  Reply r = c.Send("POST", "/api/v1/devices", huge, {{"Authorization", "Bearer " + admin_}});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Code(), "payload_too_large");
+}
+
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   Client c(port_);
   std::string big(5000, 'x');
