@@ -92,11 +92,12 @@ std::string ApiClient::Target(std::string_view path, const Query& query) const {
   return target;
 }
 
-HttpRequest ApiClient::Request(std::string method, std::string target) const {
+HttpRequest ApiClient::Request(std::string method, std::string target,
+                               std::string_view accept) const {
   HttpRequest request;
   request.method = std::move(method);
   request.target = std::move(target);
-  request.headers.emplace_back("Accept", "application/json");
+  request.headers.emplace_back("Accept", std::string(accept));
   if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
   return request;
 }
@@ -143,8 +144,7 @@ Outcome<json::value> ApiClient::Upload(std::string_view path, const Query& query
 
 Outcome<void> ApiClient::Stream(std::string_view path, const Query& query,
                                 const Headers& extra_headers, const ReceivedFn& on_received) {
-  HttpRequest request = Request("GET", Target(path, query));
-  request.headers[0].second = "text/event-stream";
+  HttpRequest request = Request("GET", Target(path, query), "text/event-stream");
   for (const auto& header : extra_headers) request.headers.push_back(header);
   auto response = transport_.Stream(request, on_received);
   if (!response) return tl::unexpected(response.error());

@@ -59,7 +59,8 @@ class ApiClient {
       const std::function<Outcome<void>(const boost::json::object&)>& on_page);
 
  private:
-  HttpRequest Request(std::string method, std::string target) const;
+  HttpRequest Request(std::string method, std::string target,
+                      std::string_view accept = "application/json") const;
   Outcome<boost::json::value> SendJson(std::string method, std::string_view path,
                                        const boost::json::value* body);
 

@@ -57,7 +57,7 @@ Outcome<void> FollowEvents(Context& c, const EventsOptions& o) {
     if (!id) return tl::unexpected(id.error());
     device_ids.push_back(std::to_string(*id));
   }
-  const Query query{{"device", Join(device_ids)}, {"type", Join(o.types)}, {"since", o.since}};
+  Query query{{"device", Join(device_ids)}, {"type", Join(o.types)}, {"since", o.since}};
   if (!c.Json()) {
     c.io.out << EventHeaderLine() << '\n';
     c.io.out.flush();
@@ -73,7 +73,11 @@ Outcome<void> FollowEvents(Context& c, const EventsOptions& o) {
     bool connected = false;
     const long long printed_before = printed;
     Headers headers;
-    if (!last_id.empty()) headers.emplace_back("Last-Event-ID", last_id);
+    if (!last_id.empty()) {
+      // Resume after the last event printed, whichever of the two the server reads.
+      headers.emplace_back("Last-Event-ID", last_id);
+      query.back().second = last_id;
+    }
     auto streamed = c.api.Stream("/events", query, headers, [&](std::string_view piece) {
       connected = true;
       parser.Feed(piece, [&](const SseEvent& event) {

@@ -370,6 +370,12 @@ TEST(RunTest, EventsResumeFromTheLastIdAfterTheStreamEnds) {
   bool resumed = false;
   for (const auto& [k, v] : t.requests[1].headers) resumed |= k == "Last-Event-ID" && v == "1";
   EXPECT_TRUE(resumed);
+  EXPECT_EQ(t.requests[1].target, "/api/v1/events?since=1");
+  bool asks_for_events = false;
+  for (const auto& [k, v] : t.requests[0].headers) {
+    asks_for_events |= k == "Accept" && v == "text/event-stream";
+  }
+  EXPECT_TRUE(asks_for_events);
 }
 
 TEST(RunTest, EventsFromAnAbsentServerFailAtOnce) {
