@@ -78,7 +78,10 @@ TransportFactory HttpClientFactory() {
 
 int RunWith(int argc, const char* const* argv, Io& io, const EnvLookup& env,
             const TransportFactory& make_transport) {
-  CLI::App app{"custos: manage a fleet of IoT devices through the Custos REST API", "custos"};
+  CLI::App app{
+      "custos: manage a fleet of IoT devices through the Custos REST API.\n"
+      "(The server itself runs with `custos serve`; see `custos serve --help`.)",
+      "custos"};
   app.require_subcommand(1);
   // Global options may also come after the noun and verb; set before the subcommands are
   // added, because they inherit it.
