@@ -15,10 +15,17 @@ namespace {
 
 constexpr std::size_t kMaxPageSize = 1000;
 
+// Up to this many devices carrying a label (or in a static group), starting from the label
+// index beats testing the label on every device in sort order (measured at 300,000 devices: a label
+// on 300 devices costs 0.2 ms this way and 50 to 300 ms the other; a label on 200,000 costs 50 to
+// 120 ms this way and 0.1 ms the other, because the scan stops after one page).
+constexpr std::int64_t kDriveThreshold = 4096;
+
 // WHERE text and parameters, built up condition by condition.
 struct Where {
   std::string sql;
   std::vector<SqlParam> params;
+  std::vector<Driver> drivers;
 
   void And(std::string_view condition) {
     sql += fmt::format("{}{}", sql.empty() ? " WHERE " : " AND ", condition);
@@ -31,6 +38,30 @@ core::Result<void> AddFilter(Where& where, const core::filter::Expr* filter) {
   if (!condition) return tl::unexpected(condition.error());
   where.And(condition->sql);
   for (SqlParam& p : condition->params) where.params.push_back(std::move(p));
+  for (Driver& d : condition->drivers) where.drivers.push_back(std::move(d));
+  return {};
+}
+
+// Adds `d.id IN (driver)` for the driver carried by the fewest devices, if at most
+// kDriveThreshold devices carry it. Each count stops as soon as it cannot win.
+core::Result<void> AddDriver(Connection& db, Where& where) {
+  const Driver* best = nullptr;
+  std::int64_t best_count = kDriveThreshold + 1;
+  for (const Driver& driver : where.drivers) {
+    auto count = db.Prepare(fmt::format("SELECT COUNT(*) FROM ({} LIMIT ?)", driver.sql));
+    if (!count) return tl::unexpected(count.error());
+    count->Bind(BindParams(*count, driver.params, 1), best_count);
+    auto row = count->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (count->Int(0) < best_count) {
+      best = &driver;
+      best_count = count->Int(0);
+    }
+  }
+  if (best != nullptr) {
+    where.And(fmt::format("d.id IN ({})", best->sql));
+    where.params.insert(where.params.end(), best->params.begin(), best->params.end());
+  }
   return {};
 }
 
@@ -65,29 +96,18 @@ core::Result<core::DevicePage> SqliteStore::ListDevices(const core::DeviceQuery&
   Where where;
   if (auto r = AddFilter(where, query.filter); !r) return tl::unexpected(r.error());
   if (query.static_group) {
-    where.And("d.id IN (SELECT m.device_id FROM group_members m WHERE m.group_id = ?)");
+    // Like a label: tested per device, or the starting point when the group is small.
+    where.And("EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = ? AND m.device_id = d.id)");
     where.params.push_back(SqlParam::Int(*query.static_group));
+    where.drivers.push_back(Driver{"SELECT m.device_id FROM group_members m WHERE m.group_id = ?",
+                                   {SqlParam::Int(*query.static_group)}});
   }
-  const bool by_id = sort->name == "id";
-  const char* after = query.descending ? "<" : ">";
+  std::optional<CursorPosition> position;
   if (!query.after.empty()) {
-    auto position = DecodeCursor(query.after, *sort, query.descending);
-    if (!position) return tl::unexpected(position.error());
-    if (by_id) {
-      where.And(fmt::format("d.id {} ?", after));
-    } else {
-      // A row value comparison, which SQLite serves from the (column, rowid) index.
-      where.And(fmt::format("({}, d.id) {} (?, ?)", sort->column, after));
-      where.params.push_back(std::move(position->value));
-    }
-    where.params.push_back(SqlParam::Int(position->id));
+    auto decoded = DecodeCursor(query.after, *sort, query.descending);
+    if (!decoded) return tl::unexpected(decoded.error());
+    position = std::move(*decoded);
   }
-  const char* direction = query.descending ? " DESC" : "";
-  std::string order = by_id ? fmt::format("d.id{}", direction)
-                            : fmt::format("{0}{1}, d.id{1}", sort->column, direction);
-  std::string sql = fmt::format("SELECT {} FROM devices d{} ORDER BY {} LIMIT ?", kDeviceColumns,
-                                where.sql, order);
-  where.params.push_back(SqlParam::Int(static_cast<std::int64_t>(query.limit) + 1));
 
   return Read([&](Connection& db) -> Result<core::DevicePage> {
     if (query.static_group) {
@@ -98,6 +118,26 @@ core::Result<core::DevicePage> SqliteStore::ListDevices(const core::DeviceQuery&
       if (!exists) return tl::unexpected(exists.error());
       if (!*exists) return NotFound("group", *query.static_group);
     }
+    if (auto r = AddDriver(db, where); !r) return tl::unexpected(r.error());
+    const bool by_id = sort->name == "id";
+    const char* after = query.descending ? "<" : ">";
+    if (position) {
+      if (by_id) {
+        where.And(fmt::format("d.id {} ?", after));
+      } else {
+        // A row value comparison, which SQLite serves from the (column, rowid) index.
+        where.And(fmt::format("({}, d.id) {} (?, ?)", sort->column, after));
+        where.params.push_back(position->value);
+      }
+      where.params.push_back(SqlParam::Int(position->id));
+    }
+    const char* direction = query.descending ? " DESC" : "";
+    std::string order = by_id ? fmt::format("d.id{}", direction)
+                              : fmt::format("{0}{1}, d.id{1}", sort->column, direction);
+    std::string sql = fmt::format("SELECT {} FROM devices d{} ORDER BY {} LIMIT ?", kDeviceColumns,
+                                  where.sql, order);
+    where.params.push_back(SqlParam::Int(static_cast<std::int64_t>(query.limit) + 1));
+
     auto select = db.Prepare(sql);
     if (!select) return tl::unexpected(select.error());
     BindParams(*select, where.params, 1);
@@ -131,9 +171,9 @@ core::Result<core::DevicePage> SqliteStore::ListDevices(const core::DeviceQuery&
 core::Result<std::int64_t> SqliteStore::CountDevices(const core::filter::Expr* filter) {
   Where where;
   if (auto r = AddFilter(where, filter); !r) return tl::unexpected(r.error());
-  std::string sql = fmt::format("SELECT COUNT(*) FROM devices d{}", where.sql);
   return Read([&](Connection& db) -> Result<std::int64_t> {
-    auto select = db.Prepare(sql);
+    if (auto r = AddDriver(db, where); !r) return tl::unexpected(r.error());
+    auto select = db.Prepare(fmt::format("SELECT COUNT(*) FROM devices d{}", where.sql));
     if (!select) return tl::unexpected(select.error());
     BindParams(*select, where.params, 1);
     auto row = select->Step();

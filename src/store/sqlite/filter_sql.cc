@@ -90,7 +90,9 @@ tl::unexpected<core::Error> Invalid(const Comparison& c, std::string message) {
 
 class Translator {
  public:
-  core::Result<void> Emit(const Expr& expr) {
+  // `conjunct`: every device the whole filter selects must satisfy `expr` (it is the root or
+  // reached from it through `and` only).
+  core::Result<void> Emit(const Expr& expr, bool conjunct) {
     switch (expr.kind) {
       case Expr::Kind::kAnd:
       case Expr::Kind::kOr: {
@@ -101,7 +103,9 @@ class Translator {
         out_.sql += '(';
         for (std::size_t i = 0; i < expr.children.size(); ++i) {
           if (i > 0) out_.sql += expr.kind == Expr::Kind::kAnd ? " AND " : " OR ";
-          if (auto r = Emit(expr.children[i]); !r) return r;
+          if (auto r = Emit(expr.children[i], conjunct && expr.kind == Expr::Kind::kAnd); !r) {
+            return r;
+          }
         }
         out_.sql += ')';
         return {};
@@ -111,11 +115,11 @@ class Translator {
           return core::MakeError(ErrorCode::kInvalidArgument, "'not' needs one operand");
         }
         out_.sql += "NOT (";
-        if (auto r = Emit(expr.children[0]); !r) return r;
+        if (auto r = Emit(expr.children[0], false); !r) return r;
         out_.sql += ')';
         return {};
       case Expr::Kind::kCompare:
-        return expr.comparison.field.is_label ? EmitLabel(expr.comparison)
+        return expr.comparison.field.is_label ? EmitLabel(expr.comparison, conjunct)
                                               : EmitColumn(expr.comparison);
     }
     return core::MakeError(ErrorCode::kInvalidArgument, "unknown expression kind");
@@ -131,36 +135,47 @@ class Translator {
     return std::get<bool>(v) ? "true" : "false";
   }
 
-  core::Result<void> EmitLabel(const Comparison& c) {
-    const bool negated = c.op == Op::kNe || c.op == Op::kNotIn;
-    out_.sql += negated ? "NOT EXISTS" : "EXISTS";
-    out_.sql += " (SELECT 1 FROM device_labels l WHERE l.device_id = d.id AND l.key = ?";
-    out_.params.push_back(SqlParam::Text(c.field.label_key));
+  core::Result<void> EmitLabel(const Comparison& c, bool conjunct) {
+    // The condition on l.value, shared by the EXISTS test and the driver.
+    SqlCondition value;
     switch (c.op) {
       case Op::kExists:
         break;
       case Op::kIn:
       case Op::kNotIn: {
         if (c.values.empty()) return Invalid(c, "'in' needs at least one value");
-        out_.sql += " AND l.value IN (";
+        value.sql += " AND l.value IN (";
         for (std::size_t i = 0; i < c.values.size(); ++i) {
-          out_.sql += i == 0 ? "?" : ", ?";
-          out_.params.push_back(SqlParam::Text(LabelText(c.values[i])));
+          value.sql += i == 0 ? "?" : ", ?";
+          value.params.push_back(SqlParam::Text(LabelText(c.values[i])));
         }
-        out_.sql += ')';
+        value.sql += ')';
         break;
       }
       case Op::kMatch:
         if (c.values.size() != 1) return Invalid(c, "'~' needs one value");
-        if (auto r = EmitGlob("l.value", LabelText(c.values[0])); !r) return r;
+        if (auto r = EmitGlob(value, "l.value", LabelText(c.values[0])); !r) return r;
         break;
       default:
         if (c.values.size() != 1) return Invalid(c, "needs one value");
-        out_.sql += fmt::format(" AND l.value {} ?", c.op == Op::kNe ? "=" : OpText(c.op));
-        out_.params.push_back(SqlParam::Text(LabelText(c.values[0])));
+        value.sql += fmt::format(" AND l.value {} ?", c.op == Op::kNe ? "=" : OpText(c.op));
+        value.params.push_back(SqlParam::Text(LabelText(c.values[0])));
         break;
     }
+    const bool negated = c.op == Op::kNe || c.op == Op::kNotIn;
+    out_.sql += negated ? "NOT EXISTS" : "EXISTS";
+    out_.sql += " (SELECT 1 FROM device_labels l WHERE l.device_id = d.id AND l.key = ?";
+    out_.sql += value.sql;
     out_.sql += ')';
+    out_.params.push_back(SqlParam::Text(c.field.label_key));
+    out_.params.insert(out_.params.end(), value.params.begin(), value.params.end());
+    if (conjunct && !negated) {
+      Driver driver;
+      driver.sql = "SELECT l.device_id FROM device_labels l WHERE l.key = ?" + value.sql;
+      driver.params.push_back(SqlParam::Text(c.field.label_key));
+      driver.params.insert(driver.params.end(), value.params.begin(), value.params.end());
+      out_.drivers.push_back(std::move(driver));
+    }
     return {};
   }
 
@@ -209,7 +224,7 @@ class Translator {
         const auto* s = c.values.size() == 1 ? std::get_if<std::string>(&c.values[0]) : nullptr;
         if (s == nullptr) return Invalid(c, "'~' needs one string");
         out_.sql += '(';
-        if (auto r = EmitGlob(col->column, *s); !r) return r;
+        if (auto r = EmitGlob(out_, col->column, *s); !r) return r;
         out_.sql += ')';
         return {};
       }
@@ -250,33 +265,35 @@ class Translator {
     }
   }
 
-  // Appends the glob test on a NOT NULL text column; inside a label subquery it is ANDed on.
-  core::Result<void> EmitGlob(std::string_view column, std::string_view glob) {
+  // Appends the glob test on a NOT NULL text column to `into`; inside a label subquery (column
+  // l.value) it is ANDed on, and a match-everything glob adds nothing.
+  static core::Result<void> EmitGlob(SqlCondition& into, std::string_view column,
+                                     std::string_view glob) {
     const bool in_label = column.starts_with("l.");
     GlobPlan plan = PlanGlob(glob);
     std::string test;
     switch (plan.kind) {
       case GlobPlan::Kind::kAll:
-        if (!in_label) out_.sql += '1';
+        if (!in_label) into.sql += '1';
         return {};
       case GlobPlan::Kind::kEqual:
         test = fmt::format("{} = ?", column);
-        out_.params.push_back(SqlParam::Text(std::move(plan.pattern)));
+        into.params.push_back(SqlParam::Text(std::move(plan.pattern)));
         break;
       case GlobPlan::Kind::kPrefix:
         test = fmt::format("{0} >= ?", column);
-        out_.params.push_back(SqlParam::Text(std::move(plan.pattern)));
+        into.params.push_back(SqlParam::Text(std::move(plan.pattern)));
         if (!plan.upper.empty()) {
           test += fmt::format(" AND {} < ?", column);
-          out_.params.push_back(SqlParam::Text(std::move(plan.upper)));
+          into.params.push_back(SqlParam::Text(std::move(plan.upper)));
         }
         break;
       case GlobPlan::Kind::kGlob:
         test = fmt::format("{} GLOB ?", column);
-        out_.params.push_back(SqlParam::Text(std::move(plan.pattern)));
+        into.params.push_back(SqlParam::Text(std::move(plan.pattern)));
         break;
     }
-    out_.sql += in_label ? " AND " + test : test;
+    into.sql += in_label ? " AND " + test : test;
     return {};
   }
 
@@ -314,7 +331,7 @@ GlobPlan PlanGlob(std::string_view glob) {
 
 core::Result<SqlCondition> FilterToSql(const Expr& expr) {
   Translator translator;
-  if (auto r = translator.Emit(expr); !r) return tl::unexpected(r.error());
+  if (auto r = translator.Emit(expr, true); !r) return tl::unexpected(r.error());
   return translator.Take();
 }
 

@@ -31,10 +31,22 @@ struct SqlParam {
   friend bool operator==(const SqlParam&, const SqlParam&) = default;
 };
 
+// A query for the ids of a set of devices that contains every selected device: here, the
+// devices carrying a label that a positive label comparison reached from the root through
+// `and` only requires. When the set is small, `d.id IN (<sql>)` lets SQLite start from the
+// label index instead of testing the EXISTS condition on every device; which is cheaper
+// depends on how common the label is, which SQLite's statistics cannot tell, so the caller
+// counts first (see devices_read.cc).
+struct Driver {
+  std::string sql;  // SELECT l.device_id FROM device_labels l WHERE ...
+  std::vector<SqlParam> params;
+};
+
 // A condition and its parameters, in the order of their `?` placeholders.
 struct SqlCondition {
   std::string sql;
   std::vector<SqlParam> params;
+  std::vector<Driver> drivers;  // optional access paths; `sql` alone is the whole meaning
 };
 
 // Translates a parsed filter. kInvalidArgument for a field this store does not know, an

@@ -6,6 +6,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store_impl.h"
+#include "store/sqlite/statistics.h"
 
 namespace custos::store {
 
@@ -21,6 +22,9 @@ core::Result<std::unique_ptr<core::Store>> OpenSqliteStore(const SqliteOptions& 
   auto version =
       sqlite::ApplyMigrations(**writer_connection, sqlite::SchemaMigrations(), clock.Now());
   if (!version) return tl::unexpected(version.error());
+  if (auto analysed = sqlite::RefreshStatistics(**writer_connection); !analysed) {
+    return tl::unexpected(analysed.error());
+  }
   auto readers =
       sqlite::ReadPool::Open(options.path, options.read_connections, options.busy_timeout_ms);
   if (!readers) return tl::unexpected(readers.error());

@@ -23,7 +23,11 @@
 //   retired). Ids are AUTOINCREMENT: a deleted device's, group's, credential's or token's id
 //   is never handed out again, because audit entries and clients keep referring to it.
 // - Filters become a WHERE clause with bound parameters (filter_sql.h); listings use keyset
-//   pagination on (sort field, id), with an opaque base64url cursor (cursor.h).
+//   pagination on (sort field, id), with an opaque base64url cursor (cursor.h). A label (or
+//   static group) that every result must carry becomes the starting point of the query when
+//   few devices carry it (a capped count decides), and is tested per device otherwise.
+// - Planner statistics are refreshed by a full ANALYZE when the store opens, if they are
+//   missing or the fleet has doubled or halved since (statistics.h).
 // - Creation calls that receive an audit entry with an empty target_id fill it with the new
 //   object's id, since the caller cannot know it beforehand.
 #pragma once
@@ -47,9 +51,10 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;        // how long to wait for a lock held by another process
 };
 
-// Opens (creating if needed) and migrates the database, starts the writer thread and the reader
-// pool. kFailedPrecondition when the schema is newer than this binary; kUnavailable when the
-// file cannot be opened or is locked.
+// Opens (creating if needed) and migrates the database, refreshes stale planner statistics
+// (about half a second per 300,000 devices, only when the fleet has doubled or halved since the
+// last time), starts the writer thread and the reader pool. kFailedPrecondition when the schema is
+// newer than this binary; kUnavailable when the file cannot be opened or is locked.
 core::Result<std::unique_ptr<core::Store>> OpenSqliteStore(const SqliteOptions& options);
 
 }  // namespace custos::store

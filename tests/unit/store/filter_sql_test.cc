@@ -121,6 +121,25 @@ TEST(FilterSqlTest, WrongLiteralTypeIsInvalidArgument) {
   EXPECT_EQ(FilterToSql(e).error().code, core::ErrorCode::kInvalidArgument);
 }
 
+TEST(FilterSqlTest, OnlyRequiredPositiveLabelsBecomeDrivers) {
+  auto drivers = [](std::string_view text) { return Translate(text).drivers.size(); };
+  EXPECT_EQ(drivers(R"(labels.site = "b3")"), 1u);
+  EXPECT_EQ(drivers(R"(labels.site exists and (model = "x" and labels.region in ("eu")))"), 2u);
+  EXPECT_EQ(drivers(R"(labels.site ~ "b*" and online = true)"), 1u);
+  EXPECT_EQ(drivers(R"(labels.site = "b3" or model = "x")"), 0u);
+  EXPECT_EQ(drivers(R"(not (labels.site = "b3"))"), 0u);
+  EXPECT_EQ(drivers(R"(labels.site != "b3")"), 0u);
+  EXPECT_EQ(drivers(R"(labels.site not in ("b3"))"), 0u);
+  EXPECT_EQ(drivers(R"(model = "x")"), 0u);
+  SqlCondition c = Translate(R"(model = "x" and labels.site ~ "b*")");
+  ASSERT_EQ(c.drivers.size(), 1u);
+  EXPECT_EQ(c.drivers[0].sql,
+            "SELECT l.device_id FROM device_labels l WHERE l.key = ? AND l.value >= ? AND "
+            "l.value < ?");
+  EXPECT_EQ(c.drivers[0].params, (std::vector<SqlParam>{SqlParam::Text("site"), SqlParam::Text("b"),
+                                                        SqlParam::Text("c")}));
+}
+
 struct GlobCase {
   const char* glob;
   GlobPlan::Kind kind;

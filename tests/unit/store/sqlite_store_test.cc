@@ -2,11 +2,14 @@
 // WAL, reopening, cursor validation, never-reused ids, failed transactions.
 #include "store/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "store_contract.h"
@@ -164,6 +167,38 @@ TEST_F(SqliteStoreTest, NotADatabaseIsRefused) {
   EXPECT_FALSE(store.error().message.empty());
 }
 
+TEST_F(SqliteStoreTest, PlannerStatisticsAreRefreshedOnOpenWhenTheFleetDoubles) {
+  int next = 0;
+  auto import = [&](core::Store& store, int count) {
+    std::vector<core::Device> rows;
+    for (int i = 0; i < count; ++i) rows.push_back(Named(fmt::format("d{:06}", next++)));
+    ASSERT_TRUE(store.ImportDevices(std::move(rows), 1, core::ConflictPolicy::kFail,
+                                    Audit("device.import")));
+  };
+  auto stat = [&] {
+    RawDb raw(options_.path);
+    return raw.Text("SELECT stat FROM sqlite_stat1 WHERE idx = 'devices_manufacturer'");
+  };
+  auto store = Open();
+  import(*store, 9'000);
+  store->Close();
+  store = Open();  // too few devices to bother
+  import(*store, 3'000);
+  store->Close();
+  EXPECT_EQ(stat(), "");
+  store = Open();  // 12,000 devices and no statistics: analysed now
+  import(*store, 1'000);
+  store->Close();
+  EXPECT_EQ(stat(), "12000 12000");
+  store = Open();  // 13,000: not stale yet
+  import(*store, 12'000);
+  store->Close();
+  EXPECT_EQ(stat(), "12000 12000");
+  store = Open();  // 25,000: more than doubled
+  store->Close();
+  EXPECT_EQ(stat(), "25000 25000");
+}
+
 TEST_F(SqliteStoreTest, IdsAreNeverReused) {
   auto store = Open();
   auto a = store->CreateDevice(Named("a"), Audit("device.create"));
@@ -227,6 +262,85 @@ TEST_F(SqliteStoreTest, FailedTransactionFailsItsCallsAndTheStoreRecovers) {
   ASSERT_TRUE(later) << later.error().message;
   core::AuditQuery q;
   EXPECT_EQ(store->ListAudit(q)->size(), 1u);
+}
+
+// Labels and static groups are tested per device when common, and are the starting point of
+// the query when rare (a count decides, at a few thousand devices); both give the same answer.
+TEST_F(SqliteStoreTest, CommonAndRareLabelsAndGroupsSelectTheSameWayAcrossPages) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  constexpr int kDevices = 6000;  // more than the threshold carry "common"
+  std::vector<core::Device> rows;
+  for (int i = 0; i < kDevices; ++i) {
+    core::Device d = Named(fmt::format("d{:05}", i));
+    d.labels["common"] = i % 10 == 0 ? "no" : "yes";
+    if (i % 100 == 7) d.labels["rare"] = "yes";
+    d.identity.model = i % 2 ? "odd" : "even";
+    rows.push_back(std::move(d));
+  }
+  auto imported =
+      store->ImportDevices(std::move(rows), 1, core::ConflictPolicy::kFail, Audit("device.import"));
+  ASSERT_TRUE(imported) << imported.error().message;
+  std::vector<core::DeviceId> ids;
+  for (const auto& r : *imported) ids.push_back(r.id);
+  core::Group big;
+  big.name = "big";
+  core::Group small;
+  small.name = "small";
+  auto g_big = store->CreateGroup(big, Audit("group.create"));
+  auto g_small = store->CreateGroup(small, Audit("group.create"));
+  ASSERT_TRUE(g_big && g_small);
+  ASSERT_TRUE(store->AddGroupMembers(g_big->id, ids, Audit("group.members")));
+  ASSERT_TRUE(store->AddGroupMembers(g_small->id, {ids[3], ids[4000]}, Audit("group.members")));
+
+  struct Case {
+    const char* filter;
+    std::optional<core::GroupId> group;
+    std::int64_t want;
+  };
+  const Case cases[] = {
+      {R"(labels.common = "yes")", std::nullopt, 5400},
+      {R"(labels.common = "yes" and model = "odd")", std::nullopt, 3000},
+      {R"(labels.rare = "yes")", std::nullopt, 60},
+      {R"(labels.rare exists and labels.common = "yes")", std::nullopt, 60},
+      {R"(labels.rare exists and labels.common = "no")", std::nullopt, 0},
+      {R"(labels.common ~ "y*")", g_big->id, 5400},
+      {R"(model = "even")", g_small->id, 1},
+      {"", g_big->id, kDevices},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.filter);
+    std::optional<core::filter::Expr> expr;
+    if (*c.filter) expr = *core::filter::Parse(c.filter);
+    if (!c.group) {
+      EXPECT_EQ(*store->CountDevices(expr ? &*expr : nullptr), c.want);
+    }
+    for (const char* sort : {"id", "name"}) {
+      core::DeviceQuery q;
+      q.filter = expr ? &*expr : nullptr;
+      q.static_group = c.group;
+      q.sort = sort;
+      q.descending = true;
+      q.limit = 1000;
+      std::set<core::DeviceId> seen;
+      std::int64_t listed = 0;
+      for (int page = 0; page < 100; ++page) {
+        auto p = store->ListDevices(q);
+        ASSERT_TRUE(p) << p.error().message;
+        for (const core::Device& d : p->devices) {
+          seen.insert(d.id);
+          ++listed;
+          if (expr) {
+            EXPECT_TRUE(core::filter::Matches(*expr, d)) << d.name;
+          }
+        }
+        if (p->next_cursor.empty()) break;
+        q.after = p->next_cursor;
+      }
+      EXPECT_EQ(listed, c.want) << sort;
+      EXPECT_EQ(static_cast<std::int64_t>(seen.size()), c.want) << sort;
+    }
+  }
 }
 
 TEST_F(SqliteStoreTest, CloseDrainsWritesAlreadyQueued) {
