@@ -1,19 +1,22 @@
 #include "store/sqlite/writer.h"
 
 #include <exception>
+#include <future>
 #include <optional>
-#include <semaphore>
 #include <utility>
 
 namespace custos::store::sqlite {
 
 using core::ErrorCode;
 
-// Lives on the caller's stack while it waits; the writer fills `result` and releases `done`.
+// Lives on the caller's stack while it waits. The writer fills `result`, then moves `done` and
+// `result` out and fulfils its own copy of the promise: once the caller wakes it destroys this
+// object, so the writer must not be using it at that point (which is also why this is a promise
+// with its reference-counted shared state, not a semaphore on the caller's stack).
 struct Writer::Pending {
   Work work;
   core::Result<void> result;
-  std::binary_semaphore done{0};
+  std::promise<core::Result<void>> done;
 };
 
 Writer::Writer(std::unique_ptr<Connection> connection, std::size_t max_batch_ops)
@@ -26,14 +29,14 @@ Writer::~Writer() { Close(); }
 core::Result<void> Writer::Run(Work work) {
   Pending op;
   op.work = std::move(work);
+  std::future<core::Result<void>> done = op.done.get_future();
   {
     std::lock_guard lock(mu_);
     if (closing_) return core::MakeError(ErrorCode::kUnavailable, "store is closed");
     queue_.push_back(&op);
   }
   wake_.notify_one();
-  op.done.acquire();
-  return std::move(op.result);
+  return done.get();
 }
 
 void Writer::Close() {
@@ -69,7 +72,11 @@ void Writer::Loop() {
       }
     }
     RunBatch(batch);
-    for (Pending* op : batch) op->done.release();
+    for (Pending* op : batch) {
+      std::promise<core::Result<void>> done = std::move(op->done);
+      core::Result<void> result = std::move(op->result);
+      done.set_value(std::move(result));  // `op` may be gone from here on
+    }
     batch.clear();
   }
 }
