@@ -157,6 +157,54 @@ TEST_P(StoreContractTest, AuditListsNewestFirstWithFilters) {
   EXPECT_EQ(store().ListAudit(q).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_P(StoreContractTest, EveryAuditedChangeWritesOneEntry) {
+  std::vector<std::string> actions;
+  auto check = [&](const char* action, bool ok) {
+    ASSERT_TRUE(ok) << action;
+    actions.insert(actions.begin(), action);
+    auto entries = store().ListAudit({});
+    ASSERT_TRUE(entries);
+    std::vector<std::string> got;
+    for (const AuditEntry& e : *entries) got.push_back(e.action);
+    EXPECT_EQ(got, actions) << "after " << action;
+  };
+  core::Device d = Create("a");
+  actions.push_back("device.create");
+  auto imported = store().ImportDevices({NewDevice("b")}, 1, core::ConflictPolicy::kFail,
+                                        Audit("device.import"));
+  check("device.import", imported.has_value());
+  auto updated = store().UpdateDevice(d, Audit("device.update"));
+  check("device.update", updated.has_value());
+  core::Credential cred;
+  cred.device_id = d.id;
+  cred.kind = "psk";
+  cred.identity = "a";
+  cred.secret = "00";
+  auto added = store().AddCredential(cred, Audit("credential.add"));
+  check("credential.add", added.has_value());
+  check("credential.revoke",
+        store().RevokeCredential(added->id, Audit("credential.revoke")).has_value());
+  auto retired = store().RetireDevice(*updated, Audit("device.retire"));
+  check("device.retire", retired.has_value());
+  auto g = store().CreateGroup(NewGroup("g"), Audit("group.create"));
+  check("group.create", g.has_value());
+  auto g2 = store().UpdateGroup(*g, Audit("group.update"));
+  check("group.update", g2.has_value());
+  check("group.members.add",
+        store().AddGroupMembers(g->id, {d.id}, Audit("group.members.add")).has_value());
+  check("group.members.remove",
+        store().RemoveGroupMembers(g->id, {d.id}, Audit("group.members.remove")).has_value());
+  check("group.delete", store().DeleteGroup(g->id, Audit("group.delete")).has_value());
+  auto t = store().CreateToken(NewToken("t", "h", core::Role::kViewer), Audit("token.create"));
+  check("token.create", t.has_value());
+  check("token.revoke", store().RevokeToken(t->id, kStart, Audit("token.revoke")).has_value());
+  check("device.delete", store().DeleteDevice(d.id, Audit("device.delete")).has_value());
+  // Not audited: connectivity and token use.
+  ASSERT_TRUE(store().SaveConnectivity({{imported->front().id, core::Connectivity{}}}));
+  ASSERT_TRUE(store().TouchToken(t->id, kStart));
+  EXPECT_EQ(AuditCount(), actions.size());
+}
+
 TEST_P(StoreContractTest, FailedChangesWriteNoAudit) {
   core::Device d = Create("a");
   auto g = store().CreateGroup(NewGroup("g"), Audit("group.create", "group"));
