@@ -2,6 +2,7 @@
 // commit fails the whole batch, Close drains the queue.
 #include "store/sqlite/writer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -175,8 +176,8 @@ TEST_F(WriterTest, CloseDrainsQueuedWorkThenRefuses) {
   HoldWriter(hold);
   std::vector<std::future<Result<void>>> queued;
   for (int i = 0; i < 3; ++i) {
-    queued.push_back(std::async(
-        std::launch::async, [this, i] { return writer_->Run(Insert("q" + std::to_string(i))); }));
+    queued.push_back(std::async(std::launch::async,
+                                [this, i] { return writer_->Run(Insert(fmt::format("q{}", i))); }));
     WaitForQueue(static_cast<std::size_t>(i + 1));
   }
   std::thread closer([this] { writer_->Close(); });
@@ -184,7 +185,7 @@ TEST_F(WriterTest, CloseDrainsQueuedWorkThenRefuses) {
   hold.thread.join();
   closer.join();
   for (auto& f : queued) EXPECT_TRUE(f.get());
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Stored("q" + std::to_string(i)));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(Stored(fmt::format("q{}", i)));
   auto late = writer_->Run(Insert("late"));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kUnavailable);
@@ -199,8 +200,8 @@ TEST_F(WriterTest, BatchesRespectTheBound) {
   HoldWriter(hold);
   std::vector<std::future<Result<void>>> queued;
   for (int i = 0; i < 5; ++i) {
-    queued.push_back(std::async(
-        std::launch::async, [this, i] { return writer_->Run(Insert("b" + std::to_string(i))); }));
+    queued.push_back(std::async(std::launch::async,
+                                [this, i] { return writer_->Run(Insert(fmt::format("b{}", i))); }));
     WaitForQueue(static_cast<std::size_t>(i + 1));
   }
   hold.released.set_value();
