@@ -15,10 +15,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-boost::json::value HttpResponse::Json() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  return ec ? boost::json::value() : v;
+const boost::json::value& HttpResponse::Json() const {
+  if (!json_) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    json_ = ec ? boost::json::value() : std::move(v);
+  }
+  return *json_;
 }
 
 struct HttpClient::Impl {

@@ -14,8 +14,12 @@ struct HttpResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  // The body parsed as JSON (null if it is not JSON).
-  boost::json::value Json() const;
+  // The body parsed as JSON (null if it is not JSON); parsed once and kept, so references
+  // into it stay valid as long as the response.
+  const boost::json::value& Json() const;
+
+ private:
+  mutable std::optional<boost::json::value> json_;
 };
 
 class HttpClient {
