@@ -37,7 +37,8 @@ HandlerResult AddCredential(const Services& s, Request& req) {
     return core::MakeError(core::ErrorCode::kInvalidArgument,
                            "kind: expected \"psk\", \"password\" or \"x509\"");
   }
-  auto identity = RequiredString(*body, "identity");
+  // Without an identity the registry uses the device's name.
+  auto identity = OptionalString(*body, "identity");
   if (!identity) return tl::unexpected(identity.error());
   auto secret = OptionalString(*body, "secret");
   if (!secret) return tl::unexpected(secret.error());
@@ -45,7 +46,7 @@ HandlerResult AddCredential(const Services& s, Request& req) {
   core::Credential credential;
   credential.device_id = *id;
   credential.kind = std::move(*kind);
-  credential.identity = std::move(*identity);
+  credential.identity = identity->value_or("");
   credential.secret = secret->value_or("");
   auto added = s.registry.AddCredential(req.actor, *id, std::move(credential));
   if (!added) return tl::unexpected(added.error());
