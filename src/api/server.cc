@@ -16,7 +16,6 @@
 
 namespace custos::api {
 
-namespace net = custos::api::net;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 

@@ -151,7 +151,10 @@ std::string Registry::Render() const {
   std::string out;
   // Shared for the whole render so that Remove() waits for callbacks that are running.
   std::shared_lock lock(mu_);
-  for (const auto& [name, e] : entries_) {
+  for (const auto& entry : entries_) {
+    // Named variables, not structured bindings: lambdas below capture them.
+    const std::string& name = entry.first;
+    const Entry* e = entry.second.get();
     out += "# HELP " + name + " " + ex::EscapeHelp(e->help) + "\n";
     out += "# TYPE " + name + " " + TypeName(e->type) + "\n";
     if (e->callback) {
