@@ -46,6 +46,22 @@ Event GroupEvent(const char* type, const Group& g) {
   return e;
 }
 
+// Members are listed only for static groups; a dynamic group's follow its filter.
+Result<void> CheckMembershipChange(Store& store, const Actor& actor, GroupId id,
+                                   const std::vector<DeviceId>& ids) {
+  if (auto ok = TokenService::Authorize(actor, Role::kOperator); !ok) return ok;
+  auto group = store.GetGroup(id);
+  if (!group) return tl::unexpected(group.error());
+  if (group->kind != GroupKind::kStatic) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     fmt::format("group {} is dynamic: its members follow its filter", id));
+  }
+  if (ids.empty() || ids.size() > 10000) {
+    return MakeError(ErrorCode::kInvalidArgument, "devices: give 1 to 10000 device ids");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Group> Registry::CreateGroup(const Actor& actor, Group group) {
@@ -105,16 +121,7 @@ Result<void> Registry::DeleteGroup(const Actor& actor, GroupId id) {
 
 Result<void> Registry::AddGroupMembers(const Actor& actor, GroupId id,
                                        const std::vector<DeviceId>& ids) {
-  if (auto ok = TokenService::Authorize(actor, Role::kOperator); !ok) return ok;
-  auto group = store_.GetGroup(id);
-  if (!group) return tl::unexpected(group.error());
-  if (group->kind != GroupKind::kStatic) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     fmt::format("group {} is dynamic: its members follow its filter", id));
-  }
-  if (ids.empty() || ids.size() > 10000) {
-    return MakeError(ErrorCode::kInvalidArgument, "devices: give 1 to 10000 device ids");
-  }
+  if (auto ok = CheckMembershipChange(store_, actor, id, ids); !ok) return ok;
   return store_.AddGroupMembers(
       id, ids, Audit(actor, "group.add_members", "group", std::to_string(id),
                      fmt::format(R"({{"count":{}}})", ids.size())));
@@ -122,16 +129,7 @@ Result<void> Registry::AddGroupMembers(const Actor& actor, GroupId id,
 
 Result<void> Registry::RemoveGroupMembers(const Actor& actor, GroupId id,
                                           const std::vector<DeviceId>& ids) {
-  if (auto ok = TokenService::Authorize(actor, Role::kOperator); !ok) return ok;
-  auto group = store_.GetGroup(id);
-  if (!group) return tl::unexpected(group.error());
-  if (group->kind != GroupKind::kStatic) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     fmt::format("group {} is dynamic: its members follow its filter", id));
-  }
-  if (ids.empty() || ids.size() > 10000) {
-    return MakeError(ErrorCode::kInvalidArgument, "devices: give 1 to 10000 device ids");
-  }
+  if (auto ok = CheckMembershipChange(store_, actor, id, ids); !ok) return ok;
   return store_.RemoveGroupMembers(
       id, ids, Audit(actor, "group.remove_members", "group", std::to_string(id),
                      fmt::format(R"({{"count":{}}})", ids.size())));
