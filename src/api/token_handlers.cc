@@ -29,7 +29,7 @@ HandlerResult CreateToken(const Services& s, Request& req) {
   if (!expires_text) return tl::unexpected(expires_text.error());
   std::optional<core::TimeMs> expires_at;
   if (*expires_text) {
-    expires_at = ParseRfc3339(**expires_text);
+    expires_at = core::ParseTime(**expires_text);
     if (!expires_at) {
       return core::MakeError(core::ErrorCode::kInvalidArgument,
                              "expires_at: expected an RFC 3339 time");

@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace custos::core {
 
@@ -32,5 +35,10 @@ class FakeClock final : public Clock {
 
 // RFC 3339 UTC with milliseconds, e.g. "2026-11-27T16:34:31.000Z".
 std::string FormatTime(TimeMs t);
+
+// An RFC 3339 date-time ("2026-11-01T00:00:00Z", "2026-11-01t00:00:00.123456+02:00") as epoch
+// milliseconds (fractions beyond milliseconds are truncated); nullopt unless the whole text
+// is one date-time with a valid calendar date.
+std::optional<TimeMs> ParseTime(std::string_view text);
 
 }  // namespace custos::core

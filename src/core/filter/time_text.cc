@@ -63,7 +63,12 @@ bool Expect(std::string_view s, std::size_t& pos, char a, char b = 0) {
 
 }  // namespace
 
-std::optional<TimeMs> ParseRfc3339(std::string_view s) {
+}  // namespace custos::core::filter::detail
+
+namespace custos::core {
+
+std::optional<TimeMs> ParseTime(std::string_view s) {
+  using namespace filter::detail;
   std::size_t pos = 0;
   unsigned year, month, day, hour, minute, second;
   if (!Digits(s, pos, 4, year) || !Expect(s, pos, '-') || !Digits(s, pos, 2, month) ||
@@ -109,6 +114,10 @@ std::optional<TimeMs> ParseRfc3339(std::string_view s) {
       static_cast<std::int64_t>(hour) * 3600 + minute * 60 + second - offset_minutes * 60;
   return DaysFromCivil(year, month, day) * kMsPerDay + seconds * 1000 + ms;
 }
+
+}  // namespace custos::core
+
+namespace custos::core::filter::detail {
 
 std::optional<std::string> FormatRfc3339(TimeMs t) {
   // Years 0000..9999: from -62167219200000 (0000-01-01) to 253402300799999 (9999-12-31).

@@ -73,7 +73,7 @@ Result<Value> TypedValue(const Field& field, Op op, const Token& token) {
     case FieldType::kTime:
       if (token.kind == TokenKind::kInteger) return Value{token.integer};
       if (!is_string) return Mismatch(field, token);
-      if (auto ms = ParseRfc3339(token.text)) return Value{*ms};
+      if (auto ms = core::ParseTime(token.text)) return Value{*ms};
       return Fail("invalid time '" + token.text +
                       "' (expected RFC 3339 such as \"2026-11-01T00:00:00Z\", or epoch "
                       "milliseconds)",
