@@ -1,5 +1,6 @@
 #include "api/device_import.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "api/error_response.h"
@@ -24,24 +25,35 @@ DeviceImport::DeviceImport(core::Registry& registry, core::Actor actor, json::Im
   batch_.reserve(kBatchRows);
 }
 
-DeviceImport::~DeviceImport() = default;
+DeviceImport::~DeviceImport() {
+  // The store call in flight refers to this object; let it end first.
+  if (in_flight_) in_flight_->results.wait();
+}
 
 core::Result<void> DeviceImport::Feed(std::string_view chunk) {
   std::vector<json::ImportRow> rows;
   auto parsed = parser_->Feed(chunk, rows);
   // Rows parsed before a structural error still count in the report.
   auto taken = Take(rows);
-  if (!parsed) return parsed;
-  return taken;
+  if (!parsed || !taken) {
+    (void)Settle();
+    return !parsed ? parsed : taken;
+  }
+  return {};
 }
 
 core::Result<void> DeviceImport::Finish() {
   std::vector<json::ImportRow> rows;
   auto parsed = parser_->Finish(rows);
   auto taken = Take(rows);
-  if (!parsed) return parsed;
-  if (!taken) return taken;
-  return batch_.empty() ? core::Result<void>() : StoreBatch();
+  if (!parsed || !taken) {
+    (void)Settle();
+    return !parsed ? parsed : taken;
+  }
+  if (!batch_.empty()) {
+    if (auto ok = StoreBatch(); !ok) return ok;
+  }
+  return Settle();
 }
 
 core::Result<void> DeviceImport::Take(std::vector<json::ImportRow>& rows) {
@@ -62,25 +74,36 @@ core::Result<void> DeviceImport::Take(std::vector<json::ImportRow>& rows) {
 }
 
 core::Result<void> DeviceImport::StoreBatch() {
+  if (auto ok = Settle(); !ok) return ok;
+  InFlight next;
+  next.rows.swap(batch_rows_);
+  next.names.swap(batch_names_);
   std::vector<core::Device> devices;
   devices.swap(batch_);
   batch_.reserve(kBatchRows);
-  std::vector<std::size_t> rows;
-  rows.swap(batch_rows_);
-  std::vector<std::string> names;
-  names.swap(batch_names_);
   // Numbered from 0 so that each result points back into this batch.
-  auto results = registry_.ImportDevices(actor_, std::move(devices), 0, policy_);
+  next.results = std::async(std::launch::async, [this, devices = std::move(devices)]() mutable {
+    return registry_.ImportDevices(actor_, std::move(devices), 0, policy_);
+  });
+  in_flight_ = std::move(next);
+  return {};
+}
+
+core::Result<void> DeviceImport::Settle() {
+  if (!in_flight_) return {};
+  InFlight done = std::move(*in_flight_);
+  in_flight_.reset();
+  auto results = done.results.get();
   if (!results) return tl::unexpected(results.error());
   for (const core::ImportRowResult& r : *results) {
-    if (r.row >= rows.size()) continue;
+    if (r.row >= done.rows.size()) continue;
     if (r.accepted) {
       ++(r.updated ? updated_ : created_);
     } else if (policy_ == core::ConflictPolicy::kSkip &&
                r.code == core::ErrorCode::kAlreadyExists) {
       ++skipped_;
     } else {
-      Reject(rows[r.row], names[r.row], r.code, r.error);
+      Reject(done.rows[r.row], done.names[r.row], r.code, r.error);
     }
   }
   return {};
@@ -109,7 +132,13 @@ boost::json::object DeviceImport::Report() const {
   out["updated"] = updated_;
   out["skipped"] = skipped_;
   out["rejected"] = rejected_;
-  out["errors"] = errors_;
+  // Parse-time and store-time rejections arrive out of order; the report lists them by row.
+  boost::json::array errors = errors_;
+  std::stable_sort(errors.begin(), errors.end(), [](const boost::json::value& a, const boost::json::value& b) {
+    return a.as_object().at("row").to_number<std::int64_t>() <
+           b.as_object().at("row").to_number<std::int64_t>();
+  });
+  out["errors"] = std::move(errors);
   out["errors_truncated"] = errors_truncated_;
   return out;
 }

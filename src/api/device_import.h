@@ -1,11 +1,14 @@
 // The streaming device import (docs/api.md "Import"), without sockets: the connection feeds
 // body chunks as they arrive; rows are parsed by json::ImportParser and stored through the
-// registry in batches, each durable before the caller reads more. Memory stays at one batch
-// whatever the size of the body. Internal to the api module.
+// registry in batches. One batch is being stored while the next is parsed, so reading and
+// parsing overlap the store's commits; memory stays at two batches whatever the size of the
+// body. Internal to the api module.
 #pragma once
 
 #include <boost/json/object.hpp>
 #include <cstddef>
+#include <future>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,7 +49,10 @@ class DeviceImport {
 
  private:
   core::Result<void> Take(std::vector<json::ImportRow>& rows);
+  // Hands the pending batch to the store, after the previous one has been stored.
   core::Result<void> StoreBatch();
+  // Waits for the batch being stored, if any, and counts its outcome.
+  core::Result<void> Settle();
   void Reject(std::size_t row, std::string name, core::ErrorCode code, std::string message);
 
   core::Registry& registry_;
@@ -58,6 +64,14 @@ class DeviceImport {
   std::vector<core::Device> batch_;
   std::vector<std::size_t> batch_rows_;
   std::vector<std::string> batch_names_;
+
+  // The batch being stored, with its row numbers and names.
+  struct InFlight {
+    std::future<core::Result<std::vector<core::ImportRowResult>>> results;
+    std::vector<std::size_t> rows;
+    std::vector<std::string> names;
+  };
+  std::optional<InFlight> in_flight_;
 
   std::size_t total_ = 0, created_ = 0, updated_ = 0, skipped_ = 0, rejected_ = 0;
   boost::json::array errors_;
