@@ -151,6 +151,13 @@ class TokenService {
   Clock& clock_;
   std::mutex touch_mu_;
   std::unordered_map<TokenId, TimeMs> last_touch_;
+  // Known tokens by secret hash, so that a request costs no store read to authenticate.
+  // Only this service revokes tokens, and it drops the entry when it does; unknown secrets
+  // are never cached, so guessing cannot grow it.
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, OperatorToken> cache_;
+  // Bumped by every revocation: a store read that began before it is not cached.
+  std::uint64_t cache_generation_ = 0;
 };
 
 }  // namespace custos::core

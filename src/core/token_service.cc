@@ -31,10 +31,22 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   auto refuse = [] { return MakeError(ErrorCode::kUnauthenticated, "invalid or expired token"); };
   if (secret.empty() || secret.size() > 512) return refuse();
   const std::string hash = Sha256Hex(secret);
-  auto token = store_.FindTokenByHash(hash);
+  std::optional<OperatorToken> token;
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(hash); it != cache_.end()) token = it->second;
+    generation = cache_generation_;
+  }
   if (!token) {
-    if (token.error().code == ErrorCode::kNotFound) return refuse();
-    return tl::unexpected(token.error());
+    auto stored = store_.FindTokenByHash(hash);
+    if (!stored) {
+      if (stored.error().code == ErrorCode::kNotFound) return refuse();
+      return tl::unexpected(stored.error());
+    }
+    token = std::move(*stored);
+    std::lock_guard lock(cache_mu_);
+    if (generation == cache_generation_) cache_.emplace(hash, *token);
   }
   // The lookup was by hash; compare again in constant time so that no code path depends on
   // how much of a guess matched.
@@ -103,10 +115,14 @@ Result<void> TokenService::Revoke(const Actor& actor, TokenId id) {
                      fmt::format("token {} is already revoked", id));
   }
   const TimeMs now = clock_.Now();
-  return store_.RevokeToken(
+  auto revoked = store_.RevokeToken(
       id, now,
       TokenAudit(actor, now, "token.revoke", id,
                  fmt::format(R"({{"name":{}}})", detail::JsonQuote(token->name))));
+  std::lock_guard lock(cache_mu_);
+  ++cache_generation_;
+  cache_.erase(token->secret_hash);
+  return revoked;
 }
 
 Result<std::optional<std::string>> TokenService::Bootstrap(
