@@ -1,6 +1,7 @@
 // Front door of the coap module: the CoAP message codec (RFC 7252, RFC 7959 block options,
-// RFC 7641 Observe). Pure functions over bytes; no sockets, threads or DTLS. Other modules
-// include this header and nothing else under src/coap/.
+// RFC 7641 Observe) and the reliability state of the message layer (RFC 7252 §4). Pure
+// functions and state machines driven by the caller's clock; no sockets, threads or DTLS.
+// Other modules include this header and nothing else under src/coap/.
 #pragma once
 
 #include "coap/block.h"
@@ -9,4 +10,7 @@
 #include "coap/content_format.h"
 #include "coap/message.h"
 #include "coap/option.h"
+#include "coap/peer.h"
+#include "coap/retransmission_queue.h"
+#include "coap/transmission.h"
 #include "coap/typed_options.h"
