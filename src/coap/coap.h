@@ -8,6 +8,8 @@
 #include "coap/code.h"
 #include "coap/codec.h"
 #include "coap/content_format.h"
+#include "coap/deduplicator.h"
+#include "coap/id_source.h"
 #include "coap/message.h"
 #include "coap/option.h"
 #include "coap/peer.h"

@@ -25,8 +25,7 @@ std::string ToString(const Peer& peer) {
   char buffer[64];
   const auto& a = peer.address;
   if (peer.address_size == 4) {
-    std::snprintf(buffer, sizeof buffer, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
-                  peer.port);
+    std::snprintf(buffer, sizeof buffer, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], peer.port);
     return buffer;
   }
   std::string text = "[";

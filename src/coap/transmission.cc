@@ -6,8 +6,8 @@ namespace custos::coap {
 namespace {
 
 Duration Scale(Duration d, double factor) {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
-      static_cast<double>(d.count()) * factor));
+  return std::chrono::duration_cast<Duration>(
+      std::chrono::duration<double, Duration::period>(static_cast<double>(d.count()) * factor));
 }
 
 }  // namespace

@@ -147,8 +147,7 @@ TEST(RetransmissionQueueTest, DueCostIsIndependentOfIdlePeers) {
   RetransmissionQueue queue(params);
   constexpr std::uint32_t kIdle = 100000;
   for (std::uint32_t i = 0; i < kIdle; ++i) {
-    ASSERT_TRUE(queue.Add(NumberedPeer(i), static_cast<std::uint16_t>(i), Bytes({1}), kStart,
-                          0.0));
+    ASSERT_TRUE(queue.Add(NumberedPeer(i), static_cast<std::uint16_t>(i), Bytes({1}), kStart, 0.0));
   }
   EXPECT_EQ(queue.size(), kIdle);
   queue.Add(kOther, 1, Bytes({2}), kStart, 0.0);
@@ -161,8 +160,8 @@ TEST(RetransmissionQueueTest, DueCostIsIndependentOfIdlePeers) {
     mixed.Add(NumberedPeer(i), 1, Bytes({1}), kStart + seconds(1000), 0.0);
   }
   for (std::uint32_t i = 0; i < 10; ++i) {
-    mixed.Add(Peer::V4({192, 0, 2, static_cast<std::uint8_t>(i)}, 5683), 1, Bytes({2}),
-              kStart, 0.0);
+    mixed.Add(Peer::V4({192, 0, 2, static_cast<std::uint8_t>(i)}, 5683), 1, Bytes({2}), kStart,
+              0.0);
   }
   auto due = mixed.Due(kStart + seconds(2));
   EXPECT_EQ(due.resend.size(), 10u);
