@@ -56,7 +56,7 @@ std::size_t Fnv1a(const std::uint8_t* data, std::size_t size, std::size_t hash) 
 std::size_t std::hash<custos::coap::Peer>::operator()(
     const custos::coap::Peer& peer) const noexcept {
   std::size_t hash = 14695981039346656037ULL;
-  hash = Fnv1a(peer.address.data(), peer.address_size, hash);
+  hash = Fnv1a(peer.address.data(), std::min<std::size_t>(peer.address_size, 16), hash);
   const std::uint8_t port[2] = {static_cast<std::uint8_t>(peer.port >> 8),
                                 static_cast<std::uint8_t>(peer.port)};
   return Fnv1a(port, 2, hash);

@@ -135,5 +135,23 @@ TEST(DeduplicatorTest, GlobalBoundEvictsOldestFirst) {
   EXPECT_EQ(dedup.evicted(), 2u);
 }
 
+// Expiring the few NON ids of a busy deduplicator leaves the 100,000 CON ids alone.
+TEST(DeduplicatorTest, ExpireTouchesOnlyTheEndedKind) {
+  Deduplicator dedup;
+  for (std::uint16_t i = 0; i < 10; ++i) dedup.Check(kPeer, i, Type::kNonConfirmable, kStart);
+  constexpr std::uint32_t kPeers = 100000;
+  for (std::uint32_t i = 0; i < kPeers; ++i) {
+    const Peer peer = Peer::V4({10, static_cast<std::uint8_t>(i >> 16),
+                                static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)},
+                               5683);
+    dedup.Check(peer, 1, Type::kConfirmable, kStart + seconds(10));
+  }
+  EXPECT_EQ(dedup.Expire(kStart + seconds(145)), 10u);
+  EXPECT_EQ(dedup.size(), kPeers);
+  EXPECT_EQ(dedup.Expire(kStart + seconds(256)), 0u);
+  EXPECT_EQ(dedup.Expire(kStart + seconds(257)), kPeers);
+  EXPECT_EQ(dedup.evicted(), 0u);
+}
+
 }  // namespace
 }  // namespace custos::coap

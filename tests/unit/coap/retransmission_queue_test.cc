@@ -152,7 +152,7 @@ TEST(RetransmissionQueueTest, DueCostIsIndependentOfIdlePeers) {
   EXPECT_EQ(queue.size(), kIdle);
   queue.Add(kOther, 1, Bytes({2}), kStart, 0.0);
   EXPECT_EQ(queue.size(), kIdle + 1);
-  EXPECT_FALSE(queue.Due(kStart + seconds(59)).examined > 1);
+  EXPECT_EQ(queue.Due(kStart + seconds(59)).examined, 1u);
   // ... and the same with a handful of short timers mixed in.
   TransmissionParams short_params;
   RetransmissionQueue mixed(short_params);
