@@ -61,6 +61,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     req.query = target->query;
     ExerciseRequest(req);
   }
-  (void)core::ParseTime(text);
+  (void)custos::core::ParseTime(text);
   return 0;
 }
