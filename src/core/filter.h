@@ -54,6 +54,10 @@ const std::vector<Field>& KnownFields();
 
 enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kNotIn, kMatch, kExists };
 
+// The operator as the language writes it: "=", "!=", "<", "<=", ">", ">=", "in", "not in",
+// "~", "exists". The six comparisons are spelled as SQL spells them too.
+const char* ToString(Op op);
+
 // A literal after type checking: strings for kString/kVersion/kState (state as its name),
 // int64 for kInteger/kTime (time as epoch milliseconds), bool for kBoolean.
 using Value = std::variant<std::string, std::int64_t, bool>;

@@ -10,32 +10,6 @@
 namespace custos::core::filter {
 namespace {
 
-const char* OpText(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return "=";
-    case Op::kNe:
-      return "!=";
-    case Op::kLt:
-      return "<";
-    case Op::kLe:
-      return "<=";
-    case Op::kGt:
-      return ">";
-    case Op::kGe:
-      return ">=";
-    case Op::kIn:
-      return "in";
-    case Op::kNotIn:
-      return "not in";
-    case Op::kMatch:
-      return "~";
-    case Op::kExists:
-      return "exists";
-  }
-  return "?";
-}
-
 void AppendQuoted(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
@@ -65,7 +39,7 @@ void AppendValue(std::string& out, const Field& field, const Value& v) {
 void AppendComparison(std::string& out, const Comparison& c) {
   out += c.field.name;
   out.push_back(' ');
-  out += OpText(c.op);
+  out += ToString(c.op);
   if (c.op == Op::kExists) return;
   out.push_back(' ');
   if (c.op == Op::kIn || c.op == Op::kNotIn) {
@@ -115,6 +89,32 @@ void Append(std::string& out, const Expr& e) {
 }
 
 }  // namespace
+
+const char* ToString(Op op) {
+  switch (op) {
+    case Op::kEq:
+      return "=";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kIn:
+      return "in";
+    case Op::kNotIn:
+      return "not in";
+    case Op::kMatch:
+      return "~";
+    case Op::kExists:
+      return "exists";
+  }
+  return "?";
+}
 
 std::string ToString(const Expr& expr) {
   std::string out;

@@ -64,25 +64,6 @@ const Column* FindColumn(std::string_view field) {
   return nullptr;
 }
 
-std::string_view OpText(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return "=";
-    case Op::kNe:
-      return "!=";
-    case Op::kLt:
-      return "<";
-    case Op::kLe:
-      return "<=";
-    case Op::kGt:
-      return ">";
-    case Op::kGe:
-      return ">=";
-    default:
-      return "";
-  }
-}
-
 tl::unexpected<core::Error> Invalid(const Comparison& c, std::string message) {
   return core::MakeError(ErrorCode::kInvalidArgument,
                          fmt::format("field '{}': {}", c.field.name, message), c.position);
@@ -158,7 +139,8 @@ class Translator {
         break;
       default:
         if (c.values.size() != 1) return Invalid(c, "needs one value");
-        value.sql += fmt::format(" AND l.value {} ?", c.op == Op::kNe ? "=" : OpText(c.op));
+        value.sql +=
+            fmt::format(" AND l.value {} ?", c.op == Op::kNe ? "=" : core::filter::ToString(c.op));
         value.params.push_back(SqlParam::Text(LabelText(c.values[0])));
         break;
     }
@@ -252,12 +234,12 @@ class Translator {
         auto p = Literal(c, *col, c.values[0]);
         if (!p) return tl::unexpected(p.error());
         if (col->unset == Unset::kNever) {
-          out_.sql += fmt::format("{} {} ?", target, OpText(c.op));
+          out_.sql += fmt::format("{} {} ?", target, core::filter::ToString(c.op));
         } else if (c.op == Op::kNe) {
           out_.sql += fmt::format("({} OR {} != ?)", HasValue(*col, target, false), target);
         } else {
-          out_.sql +=
-              fmt::format("({} AND {} {} ?)", HasValue(*col, target, true), target, OpText(c.op));
+          out_.sql += fmt::format("({} AND {} {} ?)", HasValue(*col, target, true), target,
+                                  core::filter::ToString(c.op));
         }
         out_.params.push_back(std::move(*p));
         return {};
