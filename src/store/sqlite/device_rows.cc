@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <unordered_map>
 
 #include "core/filter.h"
 
@@ -196,6 +197,35 @@ core::Result<void> LoadLabels(Connection& db, Device& device) {
     if (!row) return tl::unexpected(row.error());
     if (!*row) return {};
     device.labels.emplace_hint(device.labels.end(), select->Text(0), select->Text(1));
+  }
+}
+
+core::Result<void> LoadLabels(Connection& db, std::vector<Device>& devices) {
+  if (devices.empty()) return {};
+  // One statement text whatever the page size (the ids travel as a JSON array), so the
+  // connection's statement cache keeps a single entry for it.
+  std::string ids = "[";
+  std::unordered_map<core::DeviceId, Device*> by_id;
+  by_id.reserve(devices.size());
+  for (Device& d : devices) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(d.id);
+    d.labels.clear();
+    by_id.emplace(d.id, &d);
+  }
+  ids += ']';
+  auto select = db.Prepare(
+      "SELECT device_id, key, value FROM device_labels "
+      "WHERE device_id IN (SELECT value FROM json_each(?))");
+  if (!select) return tl::unexpected(select.error());
+  select->Bind(1, std::string_view(ids));
+  while (true) {
+    auto row = select->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return {};
+    if (auto it = by_id.find(select->Int(0)); it != by_id.end()) {
+      it->second->labels.emplace(select->Text(1), select->Text(2));
+    }
   }
 }
 

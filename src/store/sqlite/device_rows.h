@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,8 @@ extern const std::string kDeviceColumns;
 // not included (LoadLabels). kInternal if a stored value is out of range.
 core::Result<core::Device> ReadDeviceRow(const Statement& stmt);
 core::Result<void> LoadLabels(Connection& db, core::Device& device);
+// The labels of a whole page of devices, in one query.
+core::Result<void> LoadLabels(Connection& db, std::vector<core::Device>& devices);
 
 // The device with its labels, or nullopt.
 core::Result<std::optional<core::Device>> FetchDevice(Connection& db, core::DeviceId id);

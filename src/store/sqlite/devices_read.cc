@@ -156,9 +156,7 @@ core::Result<core::DevicePage> SqliteStore::ListDevices(const core::DeviceQuery&
       page.devices.push_back(std::move(*device));
     }
     select->Reset();
-    for (Device& d : page.devices) {
-      if (auto r = LoadLabels(db, d); !r) return tl::unexpected(r.error());
-    }
+    if (auto r = LoadLabels(db, page.devices); !r) return tl::unexpected(r.error());
     if (more) {
       const Device& last = page.devices.back();
       page.next_cursor =
