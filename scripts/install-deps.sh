@@ -6,13 +6,13 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libssl-dev
+  libsqlite3-dev libssl-dev libgnutls28-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  sqlite3 curl wrk procps
+  sqlite3 curl wrk procps libcoap3-bin
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -1,0 +1,159 @@
+// Front door of the CoAP transport (library custos_coap_transport): a CoAP endpoint on UDP
+// (and DTLS 1.2, see coap/dtls/dtls.h) that is a server and a client on the same socket.
+// This is the interface the LwM2M server uses; nothing else under src/coap/transport/ is
+// included from outside.
+//
+// Threads. The endpoint runs `threads` I/O threads, each with its own socket bound to the
+// same address with SO_REUSEPORT and its own copy of the message-layer state (peers,
+// deduplicator, retransmission queue, exchanges). A reuseport BPF program steers every
+// datagram by a hash of its source address and port, and the endpoint computes the same
+// hash, so a peer always lives on one thread: no locks on the packet path, and a request
+// we send to a peer goes out on the thread its answers come back to.
+//
+// Callbacks (the request handler, response and notification callbacks) run on the peer's
+// thread; they must not block. Every public member function may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coap/coap.h"
+#include "core/error.h"
+
+namespace custos::coap {
+
+// DTLS 1.2 PSK for the listener (server role) and for requests to DTLS peers (client
+// role). The lookup is called on an I/O thread during a handshake; it must be quick
+// (an in-memory map, not a database round trip).
+struct DtlsSettings {
+  // The key for a PSK identity, or nullopt to refuse the handshake (unknown device).
+  std::function<std::optional<std::vector<std::uint8_t>>(std::string_view identity)> psk_lookup;
+  // Client role: the identity and key this endpoint presents when it opens a session.
+  std::string client_identity;
+  std::vector<std::uint8_t> client_key;
+  std::chrono::milliseconds handshake_timeout{30'000};
+  std::size_t mtu = 1280;
+};
+
+struct EndpointOptions {
+  std::string listen = "127.0.0.1:5683";  // "host:port"; port 0 picks a free port
+  std::size_t threads = 1;
+  TransmissionParams transmission;
+  DeduplicatorLimits deduplication;
+  // A peer with no traffic and nothing pending for this long is forgotten (its ids,
+  // tokens, DTLS session).
+  std::chrono::seconds peer_idle_timeout{247};
+  std::size_t max_peers = 2'000'000;
+  // Largest datagram accepted; a request that does not fit gets 4.13 with Size1.
+  std::size_t max_datagram = 1500;
+  // Largest request or response body assembled in memory from blocks (RFC 7959); larger
+  // ones go to files (RequestOptions::download_file) or get 4.13.
+  std::size_t max_body_in_memory = 1 << 20;
+  std::optional<DtlsSettings> dtls;  // set: this endpoint speaks DTLS on `listen`
+};
+
+// A request a peer sent us. Block1 uploads arrive once, whole, in message.payload.
+struct IncomingRequest {
+  Peer peer;
+  Message message;
+  std::string identity;  // the DTLS PSK identity; empty on plain UDP
+};
+
+// Answers one incoming request, exactly once; copyable, callable from any thread. When the
+// handler returns without answering, the endpoint ACKs a CON at once and the answer goes
+// later as a separate response (RFC 7252 §5.2.2).
+class Responder {
+ public:
+  struct State;
+  explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  // Sends `response` (its code, options and payload; type, id and token are filled in).
+  // A body larger than the block size is served with Block2 (RFC 7959).
+  void Respond(Message response);
+  // Serves the body from a file with Block2, reading one block at a time.
+  void RespondWithFile(Message head, std::filesystem::path file);
+  bool answered() const;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+using RequestHandler = std::function<void(IncomingRequest, Responder)>;
+using ResponseCallback = std::function<void(core::Result<Message>)>;
+
+struct RequestOptions {
+  bool confirmable = true;
+  // How long to wait for the response after the request was acknowledged (or, for NON,
+  // sent). The default is MAX_TRANSMIT_WAIT.
+  std::optional<std::chrono::milliseconds> response_timeout;
+  std::optional<std::filesystem::path> upload_file;    // the body, sent with Block1
+  std::optional<std::filesystem::path> download_file;  // the response body goes here
+  std::uint8_t block_szx = 6;  // preferred block size 2^(4+szx); the peer may lower it
+};
+
+// One notification of an observation (RFC 7641), or the error that ended it.
+using NotificationCallback = std::function<void(core::Result<Message>)>;
+using ObservationId = std::uint64_t;
+
+// Counters of everything the endpoint dropped, answered with an error or retried, for
+// /metrics. A snapshot summed over threads.
+struct EndpointStats {
+  std::uint64_t datagrams_received = 0;
+  std::uint64_t datagrams_sent = 0;
+  std::uint64_t malformed_dropped = 0;
+  std::uint64_t resets_sent = 0;
+  std::uint64_t bad_option_responses = 0;  // 4.02
+  std::uint64_t too_large_responses = 0;   // 4.13
+  std::uint64_t duplicates = 0;
+  std::uint64_t stray_acks = 0;
+  std::uint64_t retransmissions = 0;
+  std::uint64_t transmit_timeouts = 0;
+  std::uint64_t peers = 0;  // gauge
+  std::uint64_t peers_evicted = 0;
+  std::uint64_t dtls_handshakes = 0;
+  std::uint64_t dtls_handshake_failures = 0;
+  std::uint64_t dtls_cookies_sent = 0;
+  std::uint64_t dtls_records_dropped = 0;
+  std::uint64_t dtls_sessions = 0;  // gauge
+};
+
+class Endpoint {
+ public:
+  // Binds, starts the threads and serves `handler`. Errors: kInvalidArgument for a bad
+  // address, kUnavailable when the address cannot be bound.
+  static core::Result<std::unique_ptr<Endpoint>> Start(EndpointOptions options,
+                                                       RequestHandler handler);
+  virtual ~Endpoint() = default;  // stops
+
+  // Stops the threads; pending requests complete with kUnavailable. Idempotent.
+  virtual void Stop() = 0;
+  // The bound port (the real one when `listen` said 0) and "host:port".
+  virtual std::uint16_t port() const = 0;
+  virtual std::string local_address() const = 0;
+
+  // Sends a request to `peer` (us as the client, on the listening socket) and calls
+  // `done` with the response: kTimeout when it is not acknowledged or answered in time,
+  // kUnavailable on RST or when stopping. Block2 responses are followed to the end.
+  virtual void Request(const Peer& peer, Message request, RequestOptions options,
+                       ResponseCallback done) = 0;
+
+  // Registers an observation (GET with Observe 0) and calls `notify` with the first
+  // response and every fresher notification (RFC 7641 §3.4 ordering); stale ones are
+  // dropped. Ends with an error, after which `notify` is not called again.
+  virtual ObservationId Observe(const Peer& peer, Message request,
+                                NotificationCallback notify) = 0;
+  // Passive cancel forgets the token (the next notification gets RST); active cancel
+  // sends a GET with Observe 1.
+  virtual void CancelObservation(ObservationId id, bool active) = 0;
+
+  virtual EndpointStats stats() const = 0;
+};
+
+}  // namespace custos::coap
