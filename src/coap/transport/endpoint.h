@@ -51,6 +51,8 @@ struct EndpointOptions {
   // tokens, DTLS session).
   std::chrono::seconds peer_idle_timeout{247};
   std::size_t max_peers = 2'000'000;
+  // Requests to one peer waiting for their turn under NSTART; more fail with kUnavailable.
+  std::size_t max_queued_requests = 64;
   // Largest datagram accepted; a request that does not fit gets 4.13 with Size1.
   std::size_t max_datagram = 1500;
   // Largest request or response body assembled in memory from blocks (RFC 7959); larger
@@ -112,11 +114,15 @@ struct EndpointStats {
   std::uint64_t bad_option_responses = 0;  // 4.02
   std::uint64_t too_large_responses = 0;   // 4.13
   std::uint64_t duplicates = 0;
-  std::uint64_t stray_acks = 0;
+  std::uint64_t stray_acks = 0;  // ACKs and RSTs that match nothing we sent
   std::uint64_t retransmissions = 0;
-  std::uint64_t transmit_timeouts = 0;
+  std::uint64_t transmit_timeouts = 0;  // CONs never acknowledged
+  std::uint64_t response_timeouts = 0;  // requests acknowledged (or NON) but not answered
+  std::uint64_t unexpected_responses = 0;  // responses whose token matches no request
   std::uint64_t peers = 0;  // gauge
   std::uint64_t peers_evicted = 0;
+  std::uint64_t peers_refused = 0;  // datagrams dropped because max_peers was reached
+  std::uint64_t send_failures = 0;  // datagrams the socket refused (buffer full, unreachable)
   std::uint64_t dtls_handshakes = 0;
   std::uint64_t dtls_handshake_failures = 0;
   std::uint64_t dtls_cookies_sent = 0;

@@ -1,0 +1,41 @@
+// What a Responder shares with the I/O thread that received its request.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "coap/coap.h"
+#include "coap/transport/endpoint.h"
+
+namespace custos::coap::transport {
+class Worker;
+}  // namespace custos::coap::transport
+
+namespace custos::coap {
+
+struct Responder::State {
+  State(std::weak_ptr<transport::Worker> worker, const Peer& peer, const Message& request)
+      : worker(std::move(worker)),
+        peer(peer),
+        request_type(request.type),
+        request_id(request.message_id),
+        token(request.token) {}
+
+  // Weak: a Responder kept past Endpoint::Stop must not keep the thread's state alive.
+  std::weak_ptr<transport::Worker> worker;
+  Peer peer;
+  Type request_type;
+  std::uint16_t request_id;
+  std::vector<std::uint8_t> token;
+  std::atomic<bool> answered{false};
+
+  // Touched only on the worker's thread. While the handler runs, an answer given on that
+  // thread is kept here and piggybacked on the ACK (RFC 7252 §5.2.1).
+  bool in_handler = true;
+  std::optional<Message> immediate;
+};
+
+}  // namespace custos::coap

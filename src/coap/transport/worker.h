@@ -1,0 +1,137 @@
+// One I/O thread of the endpoint: its socket, its timer and its share of the message layer
+// (RFC 7252 §4, §5) for the peers that steer to it. Each worker has its own io_context run
+// by one thread; everything but the public members runs on that thread, so none of this
+// state is locked.
+//
+// The receive path is HandleDatagram and the send path is SendDatagram: each is one
+// function, so that a per-peer DTLS layer can sit between the socket and the codec.
+// Requests reach the application in DispatchRequest and responses are matched to requests
+// in Complete: block-wise transfer and Observe slot in there.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "coap/coap.h"
+#include "coap/transport/client_exchanges.h"
+#include "coap/transport/counters.h"
+#include "coap/transport/datagram_batch.h"
+#include "coap/transport/endpoint.h"
+#include "coap/transport/peer_table.h"
+#include "coap/transport/random_source.h"
+#include "coap/transport/responder_state.h"
+
+namespace custos::coap::transport {
+
+struct WorkerConfig {
+  EndpointOptions options;
+  std::size_t index = 0;
+  std::size_t max_peers = 1;  // this thread's share of options.max_peers
+  std::shared_ptr<const RequestHandler> handler;
+};
+
+class Worker : public std::enable_shared_from_this<Worker> {
+ public:
+  explicit Worker(WorkerConfig config);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Opens a UDP socket with SO_REUSEPORT and binds it to `address`; returns the bound
+  // port. kUnavailable when the system refuses. Called before Run.
+  core::Result<std::uint16_t> Bind(const Peer& address);
+  int native_handle() { return socket_.native_handle(); }
+  // Serves until a posted shutdown has run. Called once, on the worker's own thread.
+  void Run();
+
+  // The members below may be called from any thread.
+
+  // Sends `request` when NSTART allows and calls its `done` on this thread.
+  void PostRequest(OutgoingRequest request);
+  // A Responder's answer: kept for the ACK when given on this thread while the handler
+  // runs, otherwise sent as a separate response (RFC 7252 §5.2.2).
+  void Answer(const std::shared_ptr<Responder::State>& state, Message response);
+  // Runs `task` on this worker's thread.
+  void Post(std::function<void()> task);
+  // Fails every pending and waiting request with kUnavailable, closes the socket and lets
+  // Run return.
+  void PostShutdown();
+  const Counters& counters() const { return counters_; }
+
+  // The index of the worker whose thread is calling, or nullopt on any other thread.
+  static std::optional<std::size_t> CurrentIndex();
+
+ private:
+  // worker.cc: the loop, the receive and send paths, the timer and the peer table.
+  void ArmReceive();
+  void OnReadable();
+  void HandleDatagram(const Peer& peer, std::span<const std::uint8_t> bytes, bool truncated);
+  void HandleMessage(const Peer& peer, Message message);
+  void SendDatagram(const Peer& peer, std::span<const std::uint8_t> bytes);
+  void SendEmpty(const Peer& peer, Type type, std::uint16_t message_id, bool remember);
+  void Flush();
+  // Ends every event: sends what it queued and sets the timer to the earliest deadline.
+  void Finish();
+  void ArmTimer();
+  void OnTimer();
+  bool AdmitPeer(const Peer& peer);
+  void EvictIdlePeers();
+  std::uint16_t NextMessageId(const Peer& peer);
+  void Shutdown();
+
+  // worker_server.cc: requests from peers.
+  void OnRequest(const Peer& peer, Message request);
+  void OnOversizedDatagram(const Peer& peer, std::span<const std::uint8_t> bytes);
+  void DispatchRequest(const Peer& peer, Message request);
+  void AnswerAtOnce(const Peer& peer, Type request_type, std::uint16_t request_id,
+                    const std::vector<std::uint8_t>& token, Message response);
+  void SendSeparateResponse(const Responder::State& state, Message response);
+  Message FinishResponse(Message response, Type type, std::uint16_t message_id,
+                         const std::vector<std::uint8_t>& token) const;
+
+  // worker_client.cc: our requests and their answers.
+  void StartRequest(OutgoingRequest request);
+  void Transmit(OutgoingRequest request);
+  void StartWaiting(const Peer& peer);
+  void OnAcknowledgement(const Peer& peer, Message ack);
+  void OnReset(const Peer& peer, const Message& reset);
+  void OnResponse(const Peer& peer, Message response);
+  void OnTransmitTimeout(const ExchangeKey& key);
+  void Complete(ClientExchanges::Id id, core::Result<Message> result);
+  std::vector<std::uint8_t> NewToken(const Peer& peer);
+
+  WorkerConfig config_;
+  // Declared first so that it is destroyed last: the handlers it still holds refer to
+  // this worker only by pointer and are destroyed, not run.
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::steady_timer timer_;
+  std::optional<TimePoint> timer_deadline_;
+  int family_ = 0;
+  TimePoint now_;
+  bool stopping_ = false;
+
+  ReceiveBatch receive_;
+  SendQueue send_;
+  RandomSource random_;
+  PeerTable peers_;
+  Deduplicator deduplicator_;
+  RetransmissionQueue retransmissions_;
+  MessageIdSource message_ids_;
+  TokenSource tokens_;
+  ClientExchanges exchanges_;
+  TimePoint next_sweep_;
+  Counters counters_;
+};
+
+}  // namespace custos::coap::transport

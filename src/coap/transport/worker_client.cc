@@ -1,0 +1,179 @@
+// The client role of a worker: requests we send on the listening socket, their
+// retransmission, NSTART, and matching what comes back (RFC 7252 §4.2, §4.7, §5.3.2).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+
+#include "coap/transport/worker.h"
+
+namespace custos::coap::transport {
+namespace {
+
+tl::unexpected<core::Error> Fail(core::ErrorCode code, std::string message) {
+  return core::MakeError(code, std::move(message));
+}
+
+}  // namespace
+
+void Worker::StartRequest(OutgoingRequest request) {
+  const auto refuse = [&request](core::ErrorCode code, std::string why) {
+    Deliver(request.done, Fail(code, std::move(why)));
+  };
+  if (stopping_) return refuse(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped");
+  if (request.options.upload_file || request.options.download_file) {
+    return refuse(core::ErrorCode::kInternal,
+                  "block-wise upload and download are not available yet");
+  }
+  if (!request.message.code.IsRequest()) {
+    return refuse(core::ErrorCode::kInvalidArgument,
+                  "not a request method: " + ToString(request.message.code));
+  }
+  if (family_ == AF_INET && request.peer.address_size != 4) {
+    return refuse(core::ErrorCode::kInvalidArgument,
+                  "an IPv6 peer cannot be reached from an IPv4 listener");
+  }
+  if (!AdmitPeer(request.peer)) {
+    return refuse(core::ErrorCode::kUnavailable, "too many peers (max_peers)");
+  }
+  const auto nstart = static_cast<std::size_t>(std::max(config_.options.transmission.nstart, 1));
+  if (exchanges_.Outstanding(request.peer) < nstart) {
+    Transmit(std::move(request));
+    return;
+  }
+  if (!exchanges_.Enqueue(std::move(request), config_.options.max_queued_requests)) {
+    refuse(core::ErrorCode::kUnavailable,
+           "too many requests waiting for " + ToString(request.peer));
+  }
+}
+
+void Worker::Transmit(OutgoingRequest request) {
+  const Peer& peer = request.peer;
+  Message& message = request.message;
+  const bool confirmable = request.options.confirmable;
+  message.type = confirmable ? Type::kConfirmable : Type::kNonConfirmable;
+  message.message_id = NextMessageId(peer);
+  message.token = NewToken(peer);
+  if (auto valid = Validate(message); !valid) {
+    Deliver(request.done, tl::unexpected(valid.error()));
+    return;
+  }
+  std::vector<std::uint8_t> bytes = Encode(message);
+  // Until block-wise upload (RFC 7959 Block1) is wired here, a request must fit.
+  if (bytes.size() > config_.options.max_datagram) {
+    Deliver(request.done,
+            Fail(core::ErrorCode::kPayloadTooLarge,
+                 "a request of " + std::to_string(bytes.size()) +
+                     " bytes does not fit in one datagram and block-wise upload is not "
+                     "available yet"));
+    return;
+  }
+  SendDatagram(peer, bytes);
+  const Duration response_timeout = request.options.response_timeout
+                                        ? Duration(*request.options.response_timeout)
+                                        : config_.options.transmission.MaxTransmitWait();
+  const ClientExchanges::Id id = exchanges_.Add(Exchange{peer, message.message_id, message.token,
+                                                         confirmable, false, response_timeout,
+                                                         std::move(request.done)});
+  if (confirmable) {
+    retransmissions_.Add(peer, message.message_id, std::move(bytes), now_, random_.Fraction());
+  } else {
+    exchanges_.SetDeadline(id, now_ + response_timeout);
+  }
+}
+
+void Worker::StartWaiting(const Peer& peer) {
+  const auto nstart = static_cast<std::size_t>(std::max(config_.options.transmission.nstart, 1));
+  while (!stopping_ && exchanges_.Outstanding(peer) < nstart) {
+    std::optional<OutgoingRequest> next = exchanges_.Dequeue(peer);
+    if (!next) return;
+    Transmit(std::move(*next));
+  }
+}
+
+void Worker::OnAcknowledgement(const Peer& peer, Message ack) {
+  peers_.TouchIfKnown(peer, now_);
+  if (!retransmissions_.Acknowledge(peer, ack.message_id)) {
+    counters_.Add(Counter::kStrayAcks);
+    return;
+  }
+  const auto id = exchanges_.ByMessageId(peer, ack.message_id);
+  if (!id) return;  // the ACK of a separate response of ours
+  Exchange* exchange = exchanges_.Find(*id);
+  if (!ack.code.IsEmpty()) {
+    if (ack.token == exchange->token) {
+      Complete(*id, std::move(ack));  // piggybacked (§5.2.1)
+      return;
+    }
+    spdlog::debug("coap: {} piggybacked a response with a foreign token; waiting on",
+                  ToString(peer));
+  }
+  // §5.2.2: acknowledged; the response follows as a separate message.
+  exchanges_.Acknowledge(*id, now_ + exchange->response_timeout);
+  StartWaiting(peer);
+}
+
+void Worker::OnReset(const Peer& peer, const Message& reset) {
+  peers_.TouchIfKnown(peer, now_);
+  const bool pending = retransmissions_.Reset(peer, reset.message_id);
+  if (const auto id = exchanges_.ByMessageId(peer, reset.message_id)) {
+    Complete(*id, Fail(core::ErrorCode::kUnavailable, "the peer rejected the request (RST)"));
+    return;
+  }
+  if (!pending) counters_.Add(Counter::kStrayAcks);
+}
+
+void Worker::OnResponse(const Peer& peer, Message response) {
+  const auto id = exchanges_.ByToken(peer, response.token);
+  if (!id) {
+    // §5.3.2: a response we do not expect is rejected (a CON) or ignored (a NON).
+    counters_.Add(Counter::kUnexpectedResponses);
+    if (response.type == Type::kConfirmable) {
+      SendEmpty(peer, Type::kReset, response.message_id, true);
+    }
+    return;
+  }
+  if (response.type == Type::kConfirmable) {
+    SendEmpty(peer, Type::kAcknowledgement, response.message_id, true);
+  }
+  Complete(*id, std::move(response));
+}
+
+void Worker::OnTransmitTimeout(const ExchangeKey& key) {
+  const auto id = exchanges_.ByMessageId(key.peer, key.message_id);
+  if (!id) {
+    spdlog::debug("coap: {} never acknowledged separate response {}", ToString(key.peer),
+                  key.message_id);
+    return;
+  }
+  Complete(*id, Fail(core::ErrorCode::kTimeout,
+                     "no acknowledgement from " + ToString(key.peer) + " after " +
+                         std::to_string(config_.options.transmission.max_retransmit + 1) +
+                         " transmissions"));
+}
+
+// The one place where an exchange ends. Following Block2 to the end of a large body and
+// delivering Observe notifications go here.
+void Worker::Complete(ClientExchanges::Id id, core::Result<Message> result) {
+  if (exchanges_.Find(id) == nullptr) return;
+  Exchange exchange = exchanges_.Take(id);
+  // A separate response can overtake its ACK (§5.2.2): it acknowledges the request too.
+  if (exchange.confirmable && !exchange.acknowledged) {
+    retransmissions_.Acknowledge(exchange.peer, exchange.message_id);
+  }
+  Deliver(exchange.done, std::move(result));
+  StartWaiting(exchange.peer);
+}
+
+std::vector<std::uint8_t> Worker::NewToken(const Peer& peer) {
+  std::array<std::uint8_t, kMaxTokenLength> random{};
+  for (;;) {
+    random_.Fill(random);
+    std::vector<std::uint8_t> token = *tokens_.Next(random);
+    if (!exchanges_.ByToken(peer, token)) return token;
+  }
+}
+
+}  // namespace custos::coap::transport
