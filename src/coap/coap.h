@@ -1,10 +1,15 @@
 // Front door of the coap module: the CoAP message codec (RFC 7252, RFC 7959 block options,
-// RFC 7641 Observe) and the reliability state of the message layer (RFC 7252 §4). Pure
-// functions and state machines driven by the caller's clock; no sockets, threads or DTLS.
+// RFC 7641 Observe), the reliability state of the message layer (RFC 7252 §4) and the bodies
+// block-wise transfers read and write. Pure functions and state machines driven by the
+// caller's clock; no sockets, threads or DTLS (the file bodies do file I/O, nothing else).
 // Other modules include this header and nothing else under src/coap/.
 #pragma once
 
 #include "coap/block.h"
+#include "coap/body_file.h"
+#include "coap/body_memory.h"
+#include "coap/body_sink.h"
+#include "coap/body_source.h"
 #include "coap/code.h"
 #include "coap/codec.h"
 #include "coap/content_format.h"
