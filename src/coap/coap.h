@@ -1,11 +1,17 @@
 // Front door of the coap module: the CoAP message codec (RFC 7252, RFC 7959 block options,
-// RFC 7641 Observe), the reliability state of the message layer (RFC 7252 §4) and the bodies
-// block-wise transfers read and write. Pure functions and state machines driven by the
-// caller's clock; no sockets, threads or DTLS (the file bodies do file I/O, nothing else).
+// RFC 7641 Observe), the reliability state of the message layer (RFC 7252 §4) and block-wise
+// transfer (RFC 7959) with the bodies it reads and writes. Pure functions and state machines
+// driven by the caller's clock; no sockets, threads or DTLS (the file bodies do file I/O,
+// nothing else).
 // Other modules include this header and nothing else under src/coap/.
 #pragma once
 
 #include "coap/block.h"
+#include "coap/blockwise_assembler.h"
+#include "coap/blockwise_block2.h"
+#include "coap/blockwise_download.h"
+#include "coap/blockwise_step.h"
+#include "coap/blockwise_upload.h"
 #include "coap/body_file.h"
 #include "coap/body_memory.h"
 #include "coap/body_sink.h"
