@@ -68,6 +68,13 @@ void Framer::Complete(std::span<const std::uint8_t> packet) {
     return;
   }
   if (const auto* connect = std::get_if<Connect>(&*decoded)) version_ = connect->version;
+  const auto* publish = std::get_if<Publish>(&*decoded);
+  if (server_ && publish != nullptr &&
+      publish->properties.Has(PropertyId::kSubscriptionIdentifier)) {
+    // v5 §3.3.4: Subscription Identifiers travel from server to client only.
+    return Fail(wire::Refusal(ReasonCode::kProtocolError,
+                              "PUBLISH from a client with a Subscription Identifier", 0));
+  }
   ready_.push_back(std::move(*decoded));
 }
 

@@ -24,7 +24,8 @@ class Framer {
  public:
   // The server's side of a connection. The first packet must be a CONNECT, whose Protocol
   // Level fixes the version for every later packet; a packet of another type first, a second
-  // CONNECT, or a packet only servers send is a Protocol Error (v5 §3.1, §2.1.2).
+  // CONNECT, a packet only servers send, or a PUBLISH with a Subscription Identifier is a
+  // Protocol Error (v5 §3.1, §2.1.2, §3.3.4).
   static Framer ForServer(std::uint32_t max_packet_size = kDefaultMaxPacketSize);
   // The client's side of a connection that sent a CONNECT of `version`. A packet only
   // clients send is a Protocol Error.

@@ -165,6 +165,8 @@ TEST(FramerTest, ServerRules) {
       {"second CONNECT", Cat({connect, connect})},
       {"SUBACK from a client", Cat({connect, Bytes({0x90, 0x03, 0x00, 0x01, 0x00})})},
       {"CONNACK from a client", Cat({connect, Bytes({0x20, 0x03, 0x00, 0x00, 0x00})})},
+      {"Subscription Identifier from a client",
+       Cat({connect, Bytes({0x30, 0x06, 0x00, 0x01, 't', 0x02, 0x0b, 0x01})})},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
