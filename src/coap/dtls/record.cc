@@ -40,4 +40,15 @@ std::optional<ClientHelloRecord> FindClientHello(std::span<const std::uint8_t> d
   return hello;
 }
 
+bool WholeRecords(std::span<const std::uint8_t> datagram) {
+  if (datagram.empty()) return false;
+  while (!datagram.empty()) {
+    if (datagram.size() < kRecordHeaderSize) return false;
+    const std::size_t length = ReadU16(datagram.data() + 11);
+    if (length > datagram.size() - kRecordHeaderSize) return false;
+    datagram = datagram.subspan(kRecordHeaderSize + length);
+  }
+  return true;
+}
+
 }  // namespace custos::coap::dtls::detail

@@ -27,4 +27,10 @@ struct ClientHelloRecord {
 // anything else, which no peer without a session may send.
 std::optional<ClientHelloRecord> FindClientHello(std::span<const std::uint8_t> datagram);
 
+// Whether `datagram` is one or more whole records and nothing else (RFC 6347 §4.1.1: a
+// record never spans datagrams). GnuTLS keeps a cut record buffered and reads the next
+// datagram as its continuation, so a forged fragment would cost the genuine datagram
+// after it; such datagrams must never reach it.
+bool WholeRecords(std::span<const std::uint8_t> datagram);
+
 }  // namespace custos::coap::dtls::detail

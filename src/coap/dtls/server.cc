@@ -44,7 +44,7 @@ Output Server::Impl::Receive(const Peer& peer, std::span<const std::uint8_t> dat
   Output out;
   Stats& stats = table_.stats();
   cookies_.Rotate(now);
-  if (datagram.empty()) {
+  if (!detail::WholeRecords(datagram)) {
     ++stats.records_dropped;
     return out;
   }

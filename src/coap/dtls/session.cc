@@ -106,8 +106,14 @@ ssize_t Session::Pull(gnutls_transport_ptr_t context, void* buffer, size_t size)
     gnutls_transport_set_errno(self->session_.get(), EAGAIN);
     return -1;
   }
-  // A datagram longer than GnuTLS's buffer is cut, as recvmmsg would cut it.
-  const std::size_t n = std::min(size, self->pending_.size());
+  // Cutting a datagram would leave a partial record buffered in GnuTLS; drop it whole.
+  if (self->pending_.size() > size) {
+    self->pending_ = {};
+    self->oversized_ = true;
+    gnutls_transport_set_errno(self->session_.get(), EAGAIN);
+    return -1;
+  }
+  const std::size_t n = self->pending_.size();
   std::memcpy(buffer, self->pending_.data(), n);
   self->pending_ = {};
   return static_cast<ssize_t>(n);
@@ -126,7 +132,7 @@ int Session::ServerPskKey(gnutls_session_t session, const gnutls_datum_t* userna
     const std::string_view identity(reinterpret_cast<const char*>(username->data), username->size);
     auto found = (*self->config_->psk_lookup)(identity);
     if (!found || found->empty()) {
-      self->unknown_identity_ = true;
+      self->refusal_ = "unknown PSK identity";
       return -1;
     }
     key->data = static_cast<unsigned char*>(gnutls_malloc(found->size()));
@@ -137,6 +143,7 @@ int Session::ServerPskKey(gnutls_session_t session, const gnutls_datum_t* userna
     return 0;
   } catch (...) {
     // No exception may cross into GnuTLS; a failing lookup refuses the handshake.
+    self->refusal_ = "PSK lookup failed";
     return -1;
   }
 }

@@ -66,7 +66,9 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // Gives `datagram` (may be empty: a timer) to GnuTLS and advances the handshake or reads
-  // the application records it holds. Flights, alerts and plaintexts go to `out`.
+  // the application records it holds. Flights, alerts and plaintexts go to `out`. A
+  // datagram that is not whole records, or is larger than GnuTLS's receive buffer, is
+  // dropped before GnuTLS sees it.
   Step Drive(std::span<const std::uint8_t> datagram, Output& out);
 
   // One record carrying `plaintext`. kFailedPrecondition unless established,
@@ -98,9 +100,9 @@ class Session {
   Session(const Peer& peer, const SessionConfig& config) : peer_(peer), config_(&config) {}
 
   core::Result<void> Init(unsigned flags);
-  void RunHandshake(Step& step, Output& out);
+  void RunHandshake(Step& step);
   void ReadRecords(Step& step, Output& out);
-  void End(int error, Step& step, Output& out);
+  void End(int error, Step& step);
   std::string Reason(int error) const;
   void LearnIdentity();
 
@@ -116,11 +118,12 @@ class Session {
   std::string identity_;
   std::optional<CipherSuite> suite_;
   std::array<std::uint8_t, kRandomSize> client_random_{};
-  bool unknown_identity_ = false;
+  std::string refusal_;  // why the PSK lookup refused the identity
   bool discarded_in_handshake_ = false;
 
   // Valid during one call only.
   std::span<const std::uint8_t> pending_;
+  bool oversized_ = false;  // Pull refused pending_ as larger than GnuTLS's buffer
   Output* sink_ = nullptr;
 };
 

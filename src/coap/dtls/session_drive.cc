@@ -2,6 +2,7 @@
 #include <string>
 
 #include "coap/dtls/priority.h"
+#include "coap/dtls/record.h"
 #include "coap/dtls/session.h"
 
 namespace custos::coap::dtls::detail {
@@ -16,25 +17,31 @@ constexpr int kMaxRecordsPerDatagram = 128;
 
 Session::Step Session::Drive(std::span<const std::uint8_t> datagram, Output& out) {
   Step step;
+  if (!datagram.empty() && !WholeRecords(datagram)) {
+    step.dropped = 1;
+    return step;
+  }
   gnutls_session_t s = session_.get();
   const unsigned discarded_before = gnutls_record_get_discarded(s);
+  oversized_ = false;
   pending_ = datagram;
   sink_ = &out;
   if (state_ == State::kHandshaking) {
-    RunHandshake(step, out);
+    RunHandshake(step);
     LearnIdentity();
   }
   if (state_ == State::kEstablished) ReadRecords(step, out);
   pending_ = {};
   sink_ = nullptr;
   step.dropped += gnutls_record_get_discarded(s) - discarded_before;
+  if (oversized_) ++step.dropped;
   if (state_ == State::kHandshaking && gnutls_record_get_discarded(s) != discarded_before) {
     discarded_in_handshake_ = true;
   }
   return step;
 }
 
-void Session::RunHandshake(Step& step, Output& out) {
+void Session::RunHandshake(Step& step) {
   for (int round = 0; round < kMaxHandshakeRounds; ++round) {
     const int rc = gnutls_handshake(session_.get());
     if (rc == GNUTLS_E_SUCCESS) {
@@ -44,12 +51,12 @@ void Session::RunHandshake(Step& step, Output& out) {
       return;
     }
     if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) return;
-    if (!gnutls_error_is_fatal(rc)) {
+    if (gnutls_error_is_fatal(rc) == 0) {
       // A warning alert or a message out of place: GnuTLS carries on where it was.
       ++step.dropped;
       continue;
     }
-    End(rc, step, out);
+    End(rc, step);
     step.ended_in_handshake = true;
     return;
   }
@@ -81,17 +88,18 @@ void Session::ReadRecords(Step& step, Output& out) {
       ++step.dropped;
       continue;
     }
-    if (!gnutls_error_is_fatal(static_cast<int>(rc))) {
+    if (gnutls_error_is_fatal(static_cast<int>(rc)) == 0) {
       ++step.dropped;
       continue;
     }
-    End(static_cast<int>(rc), step, out);
+    End(static_cast<int>(rc), step);
     return;
   }
 }
 
-void Session::End(int error, Step& step, Output& out) {
+void Session::End(int error, Step& step) {
   // Tell the peer why, unless it told us (a fatal alert ends the session on both sides).
+  // The alert reaches the current call's Output through push.
   if (error != GNUTLS_E_FATAL_ALERT_RECEIVED && error != GNUTLS_E_TIMEDOUT) {
     (void)gnutls_alert_send_appropriate(session_.get(), error);
   }
@@ -102,7 +110,7 @@ void Session::End(int error, Step& step, Output& out) {
 }
 
 std::string Session::Reason(int error) const {
-  if (unknown_identity_) return "unknown PSK identity";
+  if (!refusal_.empty()) return refusal_;
   if (error == GNUTLS_E_FATAL_ALERT_RECEIVED) {
     const char* name = gnutls_alert_get_name(gnutls_alert_get(session_.get()));
     return std::string("fatal alert from the peer: ") + (name != nullptr ? name : "unknown");

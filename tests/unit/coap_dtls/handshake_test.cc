@@ -120,6 +120,18 @@ TEST(DtlsHandshakeTest, LookupThatThrowsRefusesTheHandshake) {
   wire.Handshake("device-1", "secret-key-1");
   EXPECT_EQ(wire.server->sessions(), 0u);
   EXPECT_EQ(wire.server->stats().handshake_failures, 1u);
+  ASSERT_EQ(wire.server_events.size(), 1u);
+  EXPECT_EQ(wire.server_events[0].reason, "PSK lookup failed");
+}
+
+TEST(DtlsHandshakeTest, EmptyKeyFromTheLookupRefusesTheIdentity) {
+  ServerOptions options;
+  options.psk_lookup = testing::Lookup({{"device-1", {}}});
+  Wire wire(std::move(options));
+  wire.Handshake("device-1", "secret-key-1");
+  EXPECT_EQ(wire.server->sessions(), 0u);
+  ASSERT_EQ(wire.server_events.size(), 1u);
+  EXPECT_EQ(wire.server_events[0].reason, "unknown PSK identity");
 }
 
 TEST(DtlsHandshakeTest, CreateRefusesBadOptions) {

@@ -100,6 +100,45 @@ TEST(DtlsRobustnessTest, TamperedRecordIsDroppedAndCounted) {
   EXPECT_EQ(wire.server->Receive(kClientPeer, *record, wire.now).plaintexts.size(), 1u);
 }
 
+TEST(DtlsRobustnessTest, ForgedFragmentsDoNotCostTheNextGenuineRecord) {
+  Wire wire;
+  wire.Handshake("device-1", "secret-key-1");
+  auto cut = Header(23, 1, 40);  // promises 40 bytes and carries 3
+  cut.resize(16, 0);
+  auto trailing = *wire.client->Seal(kServerPeer, Bytes("decoy"));
+  trailing.push_back(0x17);  // a whole record and one stray byte
+  const std::vector<std::vector<std::uint8_t>> forged = {{0xce}, Header(23, 1, 0), cut, trailing};
+  for (const auto& datagram : forged) {
+    const auto dropped = wire.server->stats().records_dropped;
+    EXPECT_TRUE(wire.server->Receive(kClientPeer, datagram, wire.now).plaintexts.empty());
+    EXPECT_GT(wire.server->stats().records_dropped, dropped);
+
+    auto record = wire.client->Seal(kServerPeer, Bytes("genuine"));
+    ASSERT_TRUE(record.has_value());
+    const Output out = wire.server->Receive(kClientPeer, *record, wire.now);
+    ASSERT_EQ(out.plaintexts.size(), 1u);
+    EXPECT_EQ(out.plaintexts[0].bytes, Bytes("genuine"));
+  }
+}
+
+TEST(DtlsRobustnessTest, DatagramLargerThanAnyRecordBufferIsDroppedWhole) {
+  Wire wire;
+  wire.Handshake("device-1", "secret-key-1");
+  std::vector<std::uint8_t> huge;
+  for (int i = 0; i < 4; ++i) {
+    auto record = Header(23, 1, 16'000);
+    record.resize(13 + 16'000, 0x33);
+    huge.insert(huge.end(), record.begin(), record.end());
+  }
+  const auto dropped = wire.server->stats().records_dropped;
+  EXPECT_TRUE(wire.server->Receive(kClientPeer, huge, wire.now).plaintexts.empty());
+  EXPECT_GT(wire.server->stats().records_dropped, dropped);
+
+  auto record = wire.client->Seal(kServerPeer, Bytes("genuine"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(wire.server->Receive(kClientPeer, *record, wire.now).plaintexts.size(), 1u);
+}
+
 TEST(DtlsRobustnessTest, ReplayedRecordIsDroppedAndCounted) {
   Wire wire;
   wire.Handshake("device-1", "secret-key-1");
