@@ -27,8 +27,7 @@ int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; 
 
 }  // namespace
 
-ProcessOutput RunProcess(const std::vector<std::string>& argv,
-                         std::chrono::milliseconds timeout) {
+ProcessOutput RunProcess(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   ProcessOutput output;
   int out_pipe[2];
   int err_pipe[2];

@@ -54,8 +54,9 @@ void Describe(IncomingRequest request, Responder responder) {
   SetContentFormat(response.options, content_format::kTextPlain);
   response.payload.assign(text.begin(), text.end());
   if (UriPath(message.options) == "/slow") {
-    std::thread([responder, response]() mutable { responder.Respond(std::move(response)); })
-        .detach();
+    std::thread([responder, response]() mutable {
+      responder.Respond(std::move(response));
+    }).detach();
     return;
   }
   responder.Respond(std::move(response));
@@ -142,8 +143,8 @@ class UsAgainstCoapServerTest : public ::testing::Test {
 
     for (int attempt = 0; attempt < 3 && !server_; ++attempt) {
       port_ = FreePort();
-      auto server = std::make_unique<BackgroundProcess>(std::vector<std::string>{
-          kServerTool, "-A", "127.0.0.1", "-p", std::to_string(port_)});
+      auto server = std::make_unique<BackgroundProcess>(
+          std::vector<std::string>{kServerTool, "-A", "127.0.0.1", "-p", std::to_string(port_)});
       ASSERT_TRUE(server->started());
       if (WaitForServer(*server)) server_ = std::move(server);
     }

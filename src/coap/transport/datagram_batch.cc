@@ -33,8 +33,8 @@ core::Result<std::size_t> ReceiveBatch::Receive(int fd) {
   }
   int received;
   do {
-    received = recvmmsg(fd, headers_.data(), static_cast<unsigned>(headers_.size()),
-                        MSG_DONTWAIT, nullptr);
+    received = recvmmsg(fd, headers_.data(), static_cast<unsigned>(headers_.size()), MSG_DONTWAIT,
+                        nullptr);
   } while (received < 0 && errno == EINTR);
   if (received < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
@@ -49,11 +49,11 @@ core::Result<std::size_t> ReceiveBatch::Receive(int fd) {
     const std::size_t length = headers_[i].msg_len;
     const bool truncated =
         length >= buffer_size_ || (headers_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
-    datagrams_[kept++] = ReceivedDatagram{
-        *peer,
-        std::span<const std::uint8_t>(buffers_.data() + i * buffer_size_,
-                                      std::min(length, buffer_size_)),
-        truncated};
+    datagrams_[kept++] =
+        ReceivedDatagram{*peer,
+                         std::span<const std::uint8_t>(buffers_.data() + i * buffer_size_,
+                                                       std::min(length, buffer_size_)),
+                         truncated};
   }
   return kept;
 }

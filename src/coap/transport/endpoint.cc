@@ -62,9 +62,9 @@ core::Result<void> CheckPortFree(const Peer& address) {
       ::bind(fd, reinterpret_cast<const sockaddr*>(&storage), length) != 0 && errno == EADDRINUSE;
   ::close(fd);
   if (taken) {
-    return core::MakeError(core::ErrorCode::kUnavailable,
-                           "cannot bind " + transport::FormatHostPort(address) +
-                               ": " + std::strerror(EADDRINUSE));
+    return core::MakeError(
+        core::ErrorCode::kUnavailable,
+        "cannot bind " + transport::FormatHostPort(address) + ": " + std::strerror(EADDRINUSE));
   }
   return {};
 }
@@ -107,8 +107,8 @@ class UdpEndpoint final : public Endpoint {
     std::shared_lock lock(mutex_);
     if (stopped_) {
       lock.unlock();
-      transport::Deliver(done, core::MakeError(core::ErrorCode::kUnavailable,
-                                               "the CoAP endpoint stopped"));
+      transport::Deliver(
+          done, core::MakeError(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped"));
       return;
     }
     WorkerFor(peer).PostRequest(

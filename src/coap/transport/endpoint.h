@@ -116,10 +116,10 @@ struct EndpointStats {
   std::uint64_t duplicates = 0;
   std::uint64_t stray_acks = 0;  // ACKs and RSTs that match nothing we sent
   std::uint64_t retransmissions = 0;
-  std::uint64_t transmit_timeouts = 0;  // CONs never acknowledged
-  std::uint64_t response_timeouts = 0;  // requests acknowledged (or NON) but not answered
+  std::uint64_t transmit_timeouts = 0;     // CONs never acknowledged
+  std::uint64_t response_timeouts = 0;     // requests acknowledged (or NON) but not answered
   std::uint64_t unexpected_responses = 0;  // responses whose token matches no request
-  std::uint64_t peers = 0;  // gauge
+  std::uint64_t peers = 0;                 // gauge
   std::uint64_t peers_evicted = 0;
   std::uint64_t peers_refused = 0;  // datagrams dropped because max_peers was reached
   std::uint64_t send_failures = 0;  // datagrams the socket refused (buffer full, unreachable)
@@ -153,8 +153,7 @@ class Endpoint {
   // Registers an observation (GET with Observe 0) and calls `notify` with the first
   // response and every fresher notification (RFC 7641 §3.4 ordering); stale ones are
   // dropped. Ends with an error, after which `notify` is not called again.
-  virtual ObservationId Observe(const Peer& peer, Message request,
-                                NotificationCallback notify) = 0;
+  virtual ObservationId Observe(const Peer& peer, Message request, NotificationCallback notify) = 0;
   // Passive cancel forgets the token (the next notification gets RST); active cancel
   // sends a GET with Observe 1.
   virtual void CancelObservation(ObservationId id, bool active) = 0;

@@ -20,8 +20,6 @@ std::optional<Peer> PeerFromSockaddr(const sockaddr_storage& address);
 socklen_t ToSockaddr(const Peer& peer, int family, sockaddr_storage& out);
 
 // The address family of a socket that listens on `address`.
-inline int FamilyOf(const Peer& address) {
-  return address.address_size == 4 ? AF_INET : AF_INET6;
-}
+inline int FamilyOf(const Peer& address) { return address.address_size == 4 ? AF_INET : AF_INET6; }
 
 }  // namespace custos::coap::transport

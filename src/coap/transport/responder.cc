@@ -18,12 +18,25 @@ void Responder::Respond(Message response) {
 }
 
 void Responder::RespondWithFile(Message head, std::filesystem::path file) {
-  spdlog::error("coap: serving {} block-wise is not available yet; sending 5.00",
-                file.string());
+  spdlog::error("coap: serving {} block-wise is not available yet; sending 5.00", file.string());
   head.code = codes::kInternalServerError;
   head.options.Clear();
   head.payload.clear();
   Respond(std::move(head));
+}
+
+Responder::State::~State() {
+  if (answered.load()) return;
+  auto owner = worker.lock();
+  if (!owner) return;
+  try {
+    spdlog::warn("coap: a request from {} was never answered; sending 5.00", ToString(peer));
+    Message response;
+    response.code = codes::kInternalServerError;
+    owner->PostSeparateResponse(peer, request_type, std::move(token), std::move(response));
+  } catch (...) {
+    // Out of memory in a destructor: the peer times out instead.
+  }
 }
 
 bool Responder::answered() const { return state_ && state_->answered.load(); }

@@ -23,6 +23,11 @@ struct Responder::State {
         request_type(request.type),
         request_id(request.message_id),
         token(request.token) {}
+  // A request still unanswered when the last Responder goes (the application lost it)
+  // gets 5.00, so that the peer does not wait for nothing.
+  ~State();
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
   // Weak: a Responder kept past Endpoint::Stop must not keep the thread's state alive.
   std::weak_ptr<transport::Worker> worker;

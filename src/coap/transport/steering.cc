@@ -37,6 +37,7 @@ core::Result<void> AttachSteering(int fd, std::size_t threads) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, "bad thread count for steering");
   }
   // A = port, X = address on both paths; then the mix of SteeringHash and A % threads.
+  // clang-format off
   sock_filter program[] = {
       /* 0 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, Net(0)),  // version and IHL
       /* 1 */ BPF_STMT(BPF_ALU | BPF_RSH | BPF_K, 4),
@@ -70,6 +71,7 @@ core::Result<void> AttachSteering(int fd, std::size_t threads) {
       /* 26 */ BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, static_cast<std::uint32_t>(threads)),
       /* 27 */ BPF_STMT(BPF_RET | BPF_A, 0),
   };
+  // clang-format on
   sock_fprog fprog{static_cast<unsigned short>(sizeof program / sizeof program[0]), program};
   if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fprog, sizeof fprog) != 0) {
     return core::MakeError(core::ErrorCode::kUnavailable,

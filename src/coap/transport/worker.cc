@@ -65,8 +65,7 @@ core::Result<std::uint16_t> Worker::Bind(const Peer& address) {
   sockaddr_storage storage{};
   const socklen_t length = ToSockaddr(address, family_, storage);
   if (::bind(fd, reinterpret_cast<const sockaddr*>(&storage), length) != 0) {
-    auto error = SystemError(core::ErrorCode::kUnavailable,
-                             "cannot bind " + ToString(address));
+    auto error = SystemError(core::ErrorCode::kUnavailable, "cannot bind " + ToString(address));
     ::close(fd);
     return tl::unexpected(error);
   }
@@ -75,8 +74,8 @@ core::Result<std::uint16_t> Worker::Bind(const Peer& address) {
   const std::uint16_t port = PeerFromSockaddr(storage).value_or(address).port;
 
   boost::system::error_code ec;
-  socket_.assign(family_ == AF_INET ? boost::asio::ip::udp::v4() : boost::asio::ip::udp::v6(),
-                 fd, ec);
+  socket_.assign(family_ == AF_INET ? boost::asio::ip::udp::v4() : boost::asio::ip::udp::v6(), fd,
+                 ec);
   if (ec) {
     ::close(fd);
     return core::MakeError(core::ErrorCode::kUnavailable, "socket: " + ec.message());
@@ -123,7 +122,18 @@ void Worker::Answer(const std::shared_ptr<Responder::State>& state, Message resp
   boost::asio::post(io_, [this, state, response = std::move(response)]() mutable {
     if (stopping_) return;
     now_ = Clock::now();
-    SendSeparateResponse(*state, std::move(response));
+    SendSeparateResponse(state->peer, state->request_type, state->token, std::move(response));
+    Finish();
+  });
+}
+
+void Worker::PostSeparateResponse(const Peer& peer, Type request_type,
+                                  std::vector<std::uint8_t> token, Message response) {
+  boost::asio::post(io_, [this, peer, request_type, token = std::move(token),
+                          response = std::move(response)]() mutable {
+    if (stopping_) return;
+    now_ = Clock::now();
+    SendSeparateResponse(peer, request_type, token, std::move(response));
     Finish();
   });
 }
@@ -164,16 +174,15 @@ void Worker::Shutdown() {
 // --- Receive path ---------------------------------------------------------------------
 
 void Worker::ArmReceive() {
-  socket_.async_wait(boost::asio::ip::udp::socket::wait_read,
-                     [this](const boost::system::error_code& ec) {
-                       if (stopping_ || ec == boost::asio::error::operation_aborted) return;
-                       if (ec) {
-                         spdlog::error("coap: I/O thread {} stops reading: {}", config_.index,
-                                       ec.message());
-                         return;
-                       }
-                       OnReadable();
-                     });
+  socket_.async_wait(
+      boost::asio::ip::udp::socket::wait_read, [this](const boost::system::error_code& ec) {
+        if (stopping_ || ec == boost::asio::error::operation_aborted) return;
+        if (ec) {
+          spdlog::error("coap: I/O thread {} stops reading: {}", config_.index, ec.message());
+          return;
+        }
+        OnReadable();
+      });
 }
 
 void Worker::OnReadable() {
@@ -196,8 +205,7 @@ void Worker::OnReadable() {
   ArmReceive();
 }
 
-void Worker::HandleDatagram(const Peer& peer, std::span<const std::uint8_t> bytes,
-                            bool truncated) {
+void Worker::HandleDatagram(const Peer& peer, std::span<const std::uint8_t> bytes, bool truncated) {
   counters_.Add(Counter::kDatagramsReceived);
   if (truncated) {
     OnOversizedDatagram(peer, bytes);

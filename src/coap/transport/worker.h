@@ -60,6 +60,9 @@ class Worker : public std::enable_shared_from_this<Worker> {
   // A Responder's answer: kept for the ACK when given on this thread while the handler
   // runs, otherwise sent as a separate response (RFC 7252 §5.2.2).
   void Answer(const std::shared_ptr<Responder::State>& state, Message response);
+  // Sends `response` as a separate response to a request of `peer` with `token`.
+  void PostSeparateResponse(const Peer& peer, Type request_type, std::vector<std::uint8_t> token,
+                            Message response);
   // Runs `task` on this worker's thread.
   void Post(std::function<void()> task);
   // Fails every pending and waiting request with kUnavailable, closes the socket and lets
@@ -94,7 +97,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void DispatchRequest(const Peer& peer, Message request);
   void AnswerAtOnce(const Peer& peer, Type request_type, std::uint16_t request_id,
                     const std::vector<std::uint8_t>& token, Message response);
-  void SendSeparateResponse(const Responder::State& state, Message response);
+  void SendSeparateResponse(const Peer& peer, Type request_type,
+                            const std::vector<std::uint8_t>& token, Message response);
   Message FinishResponse(Message response, Type type, std::uint16_t message_id,
                          const std::vector<std::uint8_t>& token) const;
 

@@ -74,9 +74,9 @@ void Worker::Transmit(OutgoingRequest request) {
   const Duration response_timeout = request.options.response_timeout
                                         ? Duration(*request.options.response_timeout)
                                         : config_.options.transmission.MaxTransmitWait();
-  const ClientExchanges::Id id = exchanges_.Add(Exchange{peer, message.message_id, message.token,
-                                                         confirmable, false, response_timeout,
-                                                         std::move(request.done)});
+  const ClientExchanges::Id id =
+      exchanges_.Add(Exchange{peer, message.message_id, message.token, confirmable, false,
+                              response_timeout, std::move(request.done)});
   if (confirmable) {
     retransmissions_.Add(peer, message.message_id, std::move(bytes), now_, random_.Fraction());
   } else {

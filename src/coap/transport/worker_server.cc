@@ -42,10 +42,10 @@ void Worker::OnRequest(const Peer& peer, Message request) {
 void Worker::OnOversizedDatagram(const Peer& peer, std::span<const std::uint8_t> bytes) {
   // Only the header and token are needed to refuse a request that is too large (§5.9.2.9).
   auto header = DecodeHeader(bytes);
-  const bool answerable = header && header->code.IsRequest() && header->token_length <= 8 &&
-                          bytes.size() >= 4u + header->token_length &&
-                          (header->type == Type::kConfirmable ||
-                           header->type == Type::kNonConfirmable);
+  const bool answerable =
+      header && header->code.IsRequest() && header->token_length <= 8 &&
+      bytes.size() >= 4u + header->token_length &&
+      (header->type == Type::kConfirmable || header->type == Type::kNonConfirmable);
   if (!answerable) {
     counters_.Add(Counter::kMalformedDropped);
     return;
@@ -81,8 +81,7 @@ void Worker::DispatchRequest(const Peer& peer, Message request) {
   if (state->immediate) {
     Message response = std::move(*state->immediate);
     state->immediate.reset();
-    AnswerAtOnce(peer, state->request_type, state->request_id, state->token,
-                 std::move(response));
+    AnswerAtOnce(peer, state->request_type, state->request_id, state->token, std::move(response));
     return;
   }
   if (!state->answered.load() && state.use_count() == 1) {
@@ -113,26 +112,26 @@ void Worker::AnswerAtOnce(const Peer& peer, Type request_type, std::uint16_t req
     return;
   }
   // §5.2.3: a NON request gets a NON response, with an id of its own.
-  const Message reply = FinishResponse(std::move(response), Type::kNonConfirmable,
-                                       NextMessageId(peer), token);
+  const Message reply =
+      FinishResponse(std::move(response), Type::kNonConfirmable, NextMessageId(peer), token);
   SendDatagram(peer, Encode(reply));
 }
 
-void Worker::SendSeparateResponse(const Responder::State& state, Message response) {
-  if (peers_.Touch(state.peer, now_) == PeerTable::Touched::kNew) {
+void Worker::SendSeparateResponse(const Peer& peer, Type request_type,
+                                  const std::vector<std::uint8_t>& token, Message response) {
+  if (peers_.Touch(peer, now_) == PeerTable::Touched::kNew) {
     counters_.Set(Counter::kPeers, peers_.size());
   }
-  const std::uint16_t id = NextMessageId(state.peer);
-  if (state.request_type != Type::kConfirmable) {
-    SendDatagram(state.peer,
-                 Encode(FinishResponse(std::move(response), Type::kNonConfirmable, id,
-                                       state.token)));
+  const std::uint16_t id = NextMessageId(peer);
+  if (request_type != Type::kConfirmable) {
+    SendDatagram(peer,
+                 Encode(FinishResponse(std::move(response), Type::kNonConfirmable, id, token)));
     return;
   }
   std::vector<std::uint8_t> bytes =
-      Encode(FinishResponse(std::move(response), Type::kConfirmable, id, state.token));
-  SendDatagram(state.peer, bytes);
-  retransmissions_.Add(state.peer, id, std::move(bytes), now_, random_.Fraction());
+      Encode(FinishResponse(std::move(response), Type::kConfirmable, id, token));
+  SendDatagram(peer, bytes);
+  retransmissions_.Add(peer, id, std::move(bytes), now_, random_.Fraction());
 }
 
 Message Worker::FinishResponse(Message response, Type type, std::uint16_t message_id,

@@ -41,10 +41,9 @@ class ClientTest : public ::testing::Test {
   Outcome Call(Message request, RequestOptions options = {}) {
     auto promise = std::make_shared<std::promise<core::Result<Message>>>();
     Outcome outcome = promise->get_future();
-    endpoint_->Request(server_.self(), std::move(request), options,
-                       [promise](core::Result<Message> result) {
-                         promise->set_value(std::move(result));
-                       });
+    endpoint_->Request(
+        server_.self(), std::move(request), options,
+        [promise](core::Result<Message> result) { promise->set_value(std::move(result)); });
     return outcome;
   }
   static core::Result<Message> Wait(Outcome& outcome) {
@@ -205,8 +204,8 @@ TEST_F(ClientTest, RefusesAResponseCodeAsARequest) {
 }
 
 TEST_F(ClientTest, RefusesARequestTooLargeForOneDatagram) {
-  Outcome outcome = Call(MakeMessage(Type::kConfirmable, codes::kPut, 0, {}, "/big",
-                                     std::string(2000, 'x')));
+  Outcome outcome =
+      Call(MakeMessage(Type::kConfirmable, codes::kPut, 0, {}, "/big", std::string(2000, 'x')));
   auto result = Wait(outcome);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, core::ErrorCode::kPayloadTooLarge);

@@ -48,8 +48,7 @@ void Serve(IncomingRequest request, Responder responder) {
     responder.Respond(std::move(response));
     return;
   }
-  std::thread([responder, response]() mutable { responder.Respond(std::move(response)); })
-      .detach();
+  std::thread([responder, response]() mutable { responder.Respond(std::move(response)); }).detach();
 }
 
 TEST(EndpointsTest, AnswerEachOtherPiggybackedAndSeparately) {

@@ -26,9 +26,9 @@ TEST(ListenAddressTest, ParsesIpv4Ipv6AndLocalhost) {
 }
 
 TEST(ListenAddressTest, RefusesAnythingElse) {
-  for (const char* text : {"", "5683", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
-                           "127.0.0.1:-1", "127.0.0.1:56x", "example.com:5683", "::1:5683",
-                           "[::1:5683", "[not-v6]:5683", "256.0.0.1:1"}) {
+  for (const char* text :
+       {"", "5683", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:56x",
+        "example.com:5683", "::1:5683", "[::1:5683", "[not-v6]:5683", "256.0.0.1:1"}) {
     auto parsed = ParseListenAddress(text);
     ASSERT_FALSE(parsed) << text;
     EXPECT_EQ(parsed.error().code, core::ErrorCode::kInvalidArgument) << text;

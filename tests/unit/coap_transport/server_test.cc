@@ -39,6 +39,8 @@ std::vector<std::uint8_t> Empty(Type type, std::uint16_t message_id) {
 
 class ServerTest : public ::testing::Test {
  protected:
+  // Stops the threads before the handlers' state below goes.
+  void TearDown() override { endpoint_.reset(); }
   void Start(RequestHandler handler, EndpointOptions options = TestOptions()) {
     auto started = Endpoint::Start(std::move(options), std::move(handler));
     ASSERT_TRUE(started) << started.error().message;
@@ -96,9 +98,8 @@ class ServerTest : public ::testing::Test {
 TEST_F(ServerTest, PiggybacksAnAnswerGivenDuringTheHandler) {
   StartEcho();
   Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x1234, kToken, "/hello"));
-  const auto expected =
-      Encode(MakeMessage(Type::kAcknowledgement, codes::kContent, 0x1234, kToken, {},
-                         "path /hello"));
+  const auto expected = Encode(
+      MakeMessage(Type::kAcknowledgement, codes::kContent, 0x1234, kToken, {}, "path /hello"));
   EXPECT_EQ(client_.Receive(), expected);
   EXPECT_EQ(calls_, 1);
 }
@@ -236,8 +237,8 @@ TEST_F(ServerTest, RefusesADatagramOverTheLimitWith413AndSize1) {
   EndpointOptions options = TestOptions();
   options.max_datagram = 100;
   StartEcho(options);
-  Send(MakeMessage(Type::kConfirmable, codes::kPost, 0x0413, kToken, "/big",
-                   std::string(200, 'a')));
+  Send(
+      MakeMessage(Type::kConfirmable, codes::kPost, 0x0413, kToken, "/big", std::string(200, 'a')));
   auto response = client_.ReceiveMessage();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->type, Type::kAcknowledgement);
@@ -255,21 +256,37 @@ TEST_F(ServerTest, AnswersAResponseTooLargeForOneDatagramWith500) {
   });
   Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x0500, kToken, "/huge"));
   EXPECT_EQ(client_.Receive(), Encode(MakeMessage(Type::kAcknowledgement,
-                                                   codes::kInternalServerError, 0x0500, kToken)));
+                                                  codes::kInternalServerError, 0x0500, kToken)));
 }
 
 TEST_F(ServerTest, AnswersWith500WhenTheHandlerDropsTheResponder) {
   Start([](IncomingRequest, Responder) {});
   Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x0501, kToken, "/dropped"));
   EXPECT_EQ(client_.Receive(), Encode(MakeMessage(Type::kAcknowledgement,
-                                                   codes::kInternalServerError, 0x0501, kToken)));
+                                                  codes::kInternalServerError, 0x0501, kToken)));
 }
 
 TEST_F(ServerTest, AnswersWith500WhenTheHandlerThrows) {
   Start([](IncomingRequest, Responder) { throw std::runtime_error("boom"); });
   Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x0502, kToken, "/throws"));
   EXPECT_EQ(client_.Receive(), Encode(MakeMessage(Type::kAcknowledgement,
-                                                   codes::kInternalServerError, 0x0502, kToken)));
+                                                  codes::kInternalServerError, 0x0502, kToken)));
+}
+
+TEST_F(ServerTest, AnswersWith500WhenTheLastResponderIsDroppedLater) {
+  StartDeferred();
+  Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x0503, kToken, "/lost"));
+  EXPECT_EQ(client_.Receive(), Empty(Type::kAcknowledgement, 0x0503));
+  ASSERT_TRUE(Kept(0));
+  {
+    std::lock_guard lock(mutex_);
+    kept_.clear();
+  }
+  auto response = client_.ReceiveMessage();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->type, Type::kConfirmable);
+  EXPECT_EQ(response->code, codes::kInternalServerError);
+  EXPECT_EQ(response->token, kToken);
 }
 
 TEST_F(ServerTest, SendsOnlyTheFirstOfTwoAnswers) {
@@ -296,6 +313,40 @@ TEST_F(ServerTest, CountsDatagramsInAndOut) {
     const EndpointStats stats = endpoint_->stats();
     return stats.datagrams_received == 1 && stats.datagrams_sent == 1 && stats.peers == 1;
   }));
+}
+
+TEST_F(ServerTest, ForgetsAPeerIdleForTheTimeout) {
+  EndpointOptions options = TestOptions();
+  options.peer_idle_timeout = std::chrono::seconds(1);
+  StartEcho(options);
+  Send(MakeMessage(Type::kConfirmable, codes::kGet, 1, kToken, "/a"));
+  ASSERT_TRUE(client_.Receive());
+  EXPECT_TRUE(WaitUntil([&] {
+    const EndpointStats stats = endpoint_->stats();
+    return stats.peers == 0 && stats.peers_evicted == 1;
+  }));
+}
+
+TEST_F(ServerTest, DropsRequestsFromNewPeersBeyondMaxPeers) {
+  EndpointOptions options = TestOptions();
+  options.max_peers = 1;
+  StartEcho(options);
+  Send(MakeMessage(Type::kConfirmable, codes::kGet, 1, kToken, "/first"));
+  ASSERT_TRUE(client_.Receive());
+
+  UdpPeer second;
+  second.Send(endpoint_->port(), MakeMessage(Type::kConfirmable, codes::kGet, 2, kToken, "/b"));
+  // A ping needs no state, so it is answered: by then the request above was handled.
+  second.Send(endpoint_->port(), Empty(Type::kConfirmable, 3));
+  EXPECT_EQ(second.Receive(), Empty(Type::kReset, 3));
+  EXPECT_TRUE(WaitUntil([&] { return endpoint_->stats().peers_refused == 1; }));
+  EXPECT_EQ(calls_, 1);
+
+  // The known peer is still served.
+  Send(MakeMessage(Type::kConfirmable, codes::kGet, 4, kToken, "/again"));
+  auto response = client_.ReceiveMessage();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->code, codes::kContent);
 }
 
 }  // namespace

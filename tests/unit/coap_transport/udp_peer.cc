@@ -73,9 +73,9 @@ std::optional<std::vector<std::uint8_t>> UdpPeer::Receive(std::chrono::milliseco
   const ssize_t n = ::recvfrom(fd_, buffer.data(), buffer.size(), 0,
                                reinterpret_cast<sockaddr*>(&source), &length);
   if (n < 0) return std::nullopt;
-  last_source_port_ = ntohs(source.ss_family == AF_INET6
-                                ? reinterpret_cast<sockaddr_in6&>(source).sin6_port
-                                : reinterpret_cast<sockaddr_in&>(source).sin_port);
+  last_source_port_ =
+      ntohs(source.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(source).sin6_port
+                                         : reinterpret_cast<sockaddr_in&>(source).sin_port);
   buffer.resize(static_cast<std::size_t>(n));
   return buffer;
 }
@@ -97,9 +97,8 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
   return true;
 }
 
-Message MakeMessage(Type type, Code code, std::uint16_t message_id,
-                    std::vector<std::uint8_t> token, std::string_view path,
-                    std::string_view payload) {
+Message MakeMessage(Type type, Code code, std::uint16_t message_id, std::vector<std::uint8_t> token,
+                    std::string_view path, std::string_view payload) {
   Message message;
   message.type = type;
   message.code = code;
