@@ -1,8 +1,8 @@
 // Internal to src/mqtt: the body of each packet type. Read* reads a body after its Fixed
-// Header (`flags` are the header's low four bits) and leaves any refusal in the Reader;
-// Write* writes a body; Check* names the first rule a value breaks, for Validate. The three
-// follow the same rules, so that whatever Read* accepts Check* accepts, and whatever Check*
-// accepts Write* writes so that Read* gives it back.
+// Header (`flags` are the header's low four bits) and leaves any refusal in the Reader `r`;
+// Write* writes a body to `w`; Check* names the first rule a value breaks, for Validate. The
+// three follow the same rules, so that whatever Read* accepts Check* accepts, and whatever
+// Check* accepts Write* writes so that Read* gives it back.
 #pragma once
 
 #include <optional>
@@ -13,48 +13,48 @@
 namespace custos::mqtt::wire {
 
 // CONNECT and CONNACK (v5 §3.1, §3.2).
-Connect ReadConnect(Reader& reader);
-void WriteConnect(Writer& writer, const Connect& packet);
-std::optional<Problem> CheckConnect(const Connect& packet);
-Connack ReadConnack(Reader& reader, Version version);
-void WriteConnack(Writer& writer, const Connack& packet, Version version);
-std::optional<Problem> CheckConnack(const Connack& packet, Version version);
+Connect ReadConnect(Reader& r);
+void WriteConnect(Writer& w, const Connect& c);
+std::optional<Problem> CheckConnect(const Connect& c);
+Connack ReadConnack(Reader& r, Version version);
+void WriteConnack(Writer& w, const Connack& c, Version version);
+std::optional<Problem> CheckConnack(const Connack& c, Version version);
 
 // PUBLISH and the four responses to it (v5 §3.3 - §3.7).
-Publish ReadPublish(Reader& reader, std::uint8_t flags, Version version);
-void WritePublish(Writer& writer, const Publish& packet, Version version);
-std::optional<Problem> CheckPublish(const Publish& packet, Version version);
+Publish ReadPublish(Reader& r, std::uint8_t flags, Version version);
+void WritePublish(Writer& w, const Publish& p, Version version);
+std::optional<Problem> CheckPublish(const Publish& p, Version version);
 // The DUP, QoS and RETAIN bits of the first byte.
-std::uint8_t PublishFlags(const Publish& packet);
+std::uint8_t PublishFlags(const Publish& p);
 template <PacketType T>
-PublishResponse<T> ReadPublishResponse(Reader& reader, Version version);
+PublishResponse<T> ReadPublishResponse(Reader& r, Version version);
 template <PacketType T>
-void WritePublishResponse(Writer& writer, const PublishResponse<T>& packet, Version version);
+void WritePublishResponse(Writer& w, const PublishResponse<T>& p, Version version);
 template <PacketType T>
-std::optional<Problem> CheckPublishResponse(const PublishResponse<T>& packet, Version version);
+std::optional<Problem> CheckPublishResponse(const PublishResponse<T>& p, Version version);
 
 // SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK (v5 §3.8 - §3.11).
-Subscribe ReadSubscribe(Reader& reader, Version version);
-void WriteSubscribe(Writer& writer, const Subscribe& packet, Version version);
-std::optional<Problem> CheckSubscribe(const Subscribe& packet, Version version);
-Suback ReadSuback(Reader& reader, Version version);
-void WriteSuback(Writer& writer, const Suback& packet, Version version);
-std::optional<Problem> CheckSuback(const Suback& packet, Version version);
-Unsubscribe ReadUnsubscribe(Reader& reader, Version version);
-void WriteUnsubscribe(Writer& writer, const Unsubscribe& packet, Version version);
-std::optional<Problem> CheckUnsubscribe(const Unsubscribe& packet, Version version);
-Unsuback ReadUnsuback(Reader& reader, Version version);
-void WriteUnsuback(Writer& writer, const Unsuback& packet, Version version);
-std::optional<Problem> CheckUnsuback(const Unsuback& packet, Version version);
+Subscribe ReadSubscribe(Reader& r, Version version);
+void WriteSubscribe(Writer& w, const Subscribe& s, Version version);
+std::optional<Problem> CheckSubscribe(const Subscribe& s, Version version);
+Suback ReadSuback(Reader& r, Version version);
+void WriteSuback(Writer& w, const Suback& s, Version version);
+std::optional<Problem> CheckSuback(const Suback& s, Version version);
+Unsubscribe ReadUnsubscribe(Reader& r, Version version);
+void WriteUnsubscribe(Writer& w, const Unsubscribe& u, Version version);
+std::optional<Problem> CheckUnsubscribe(const Unsubscribe& u, Version version);
+Unsuback ReadUnsuback(Reader& r, Version version);
+void WriteUnsuback(Writer& w, const Unsuback& u, Version version);
+std::optional<Problem> CheckUnsuback(const Unsuback& u, Version version);
 
 // DISCONNECT and AUTH (v5 §3.14, §3.15): a reason code and properties, both optional on the
 // wire. PINGREQ and PINGRESP have no body and need no functions.
-Disconnect ReadDisconnect(Reader& reader, Version version);
-void WriteDisconnect(Writer& writer, const Disconnect& packet, Version version);
-std::optional<Problem> CheckDisconnect(const Disconnect& packet, Version version);
-Auth ReadAuth(Reader& reader);
-void WriteAuth(Writer& writer, const Auth& packet);
-std::optional<Problem> CheckAuth(const Auth& packet, Version version);
+Disconnect ReadDisconnect(Reader& r, Version version);
+void WriteDisconnect(Writer& w, const Disconnect& d, Version version);
+std::optional<Problem> CheckDisconnect(const Disconnect& d, Version version);
+Auth ReadAuth(Reader& r);
+void WriteAuth(Writer& w, const Auth& a);
+std::optional<Problem> CheckAuth(const Auth& a, Version version);
 
 // Rules shared by the packets above.
 // A UTF-8 string field: valid (see FindInvalidUtf8) and at most 65535 bytes.
