@@ -59,6 +59,11 @@ core::Result<std::uint16_t> Worker::Bind(const Peer& address) {
     ::close(fd);
     return tl::unexpected(error);
   }
+  if (family_ == AF_INET6) {
+    // "[::]" serves IPv4 too, whatever the system's default (net.ipv6.bindv6only) says.
+    const int zero = 0;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  }
   // Best effort: a larger buffer absorbs a burst of registrations; the system may cap it.
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kReceiveBuffer, sizeof kReceiveBuffer);
 
@@ -96,6 +101,8 @@ void Worker::Run() {
       break;
     } catch (const std::exception& e) {
       spdlog::error("coap: I/O thread {}: {}", config_.index, e.what());
+    } catch (...) {
+      spdlog::error("coap: I/O thread {}: unknown exception", config_.index);
     }
   }
   current_worker = nullptr;
@@ -144,6 +151,8 @@ void Worker::Post(std::function<void()> task) {
       task();
     } catch (const std::exception& e) {
       spdlog::error("coap: a callback failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("coap: a callback failed");
     }
     Finish();
   });
