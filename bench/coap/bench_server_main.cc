@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   bench::BlockStopSignals();
-  auto endpoint =
-      coap::Endpoint::Start(options, [](coap::IncomingRequest request, coap::Responder responder) {
+  auto endpoint = coap::Endpoint::Start(
+      options, [](const coap::IncomingRequest& request, coap::Responder responder) {
         responder.Respond(bench::BenchResponse(request.message));
       });
   if (!endpoint) {

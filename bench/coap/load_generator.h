@@ -26,7 +26,7 @@ struct LoadOptions {
   std::size_t window = 256;
   std::chrono::milliseconds duration{10'000};
   std::chrono::milliseconds warm_up_timeout{60'000};
-  std::chrono::milliseconds drain{1'000};
+  std::chrono::milliseconds drain{3'000};
   std::chrono::milliseconds ack_timeout{2'000};
   // When set, the server's VmRSS is read before the warm-up and after it.
   std::optional<pid_t> server_pid;

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   std::string label = "server";
   double duration_s = 10;
   double warm_up_timeout_s = 60;
-  double drain_s = 1;
+  double drain_s = 3;
   pid_t server_pid = 0;
 
   CLI::App app{"CoAP closed-loop load from many simulated endpoints"};
