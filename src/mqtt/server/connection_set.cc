@@ -1,0 +1,37 @@
+#include "mqtt/server/context.h"
+
+namespace custos::mqtt::server {
+
+void ConnectionSet::Add(std::shared_ptr<Connection> c) {
+  std::lock_guard lock(mu_);
+  live_.insert(std::move(c));
+}
+
+void ConnectionSet::Remove(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mu_);
+  live_.erase(c);
+  if (live_.empty()) cv_.notify_all();
+}
+
+std::size_t ConnectionSet::size() const {
+  std::lock_guard lock(mu_);
+  return live_.size();
+}
+
+void ConnectionSet::ForEach(
+    const std::function<void(const std::shared_ptr<Connection>&)>& fn) const {
+  std::lock_guard lock(mu_);
+  for (const auto& c : live_) fn(c);
+}
+
+bool ConnectionSet::WaitEmpty(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return live_.empty(); });
+}
+
+void ConnectionSet::Clear() {
+  std::lock_guard lock(mu_);
+  live_.clear();
+}
+
+}  // namespace custos::mqtt::server

@@ -1,0 +1,101 @@
+// The socket under a Connection: plain TCP or TLS. A plain connection holds no read buffer
+// while idle: it waits for readability, then reads into a per-thread buffer that the framer
+// copies from before anything else runs on the thread. TLS reads through a small buffer of
+// its own (OpenSSL's state dwarfs it). Internal to the mqtt/server module.
+#pragma once
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <type_traits>
+
+#include "mqtt/server/connection.h"
+
+namespace custos::mqtt::server {
+
+using tcp = asio::ip::tcp;
+using TlsStream = asio::ssl::stream<tcp::socket>;
+
+// Lowercase hex SHA-256 of the peer's certificate; "" if it sent none.
+std::string PeerCertificateFingerprint(TlsStream& stream);
+
+template <class Stream>
+class StreamConnection final : public Connection {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  StreamConnection(ServerContext& ctx, Stream stream, std::string address)
+      : Connection(ctx, stream.get_executor(), kTls ? "tls" : "tcp", std::move(address)),
+        stream_(std::move(stream)) {}
+
+  // Serves the connection until its socket closes.
+  asio::awaitable<void> Run() {
+    auto self = shared_from_this();
+    constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+    if constexpr (kTls) {
+      auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+      if (ec) {
+        HandshakeFailed();
+        Ended();
+        co_return;
+      }
+      cert_fingerprint_ = PeerCertificateFingerprint(stream_);
+      std::array<std::uint8_t, 2048> buffer;
+      for (;;) {
+        auto [read_ec, n] = co_await stream_.async_read_some(asio::buffer(buffer), kAsTuple);
+        if (read_ec) break;
+        Received(std::span<const std::uint8_t>(buffer.data(), n));
+        co_await ProcessPackets();
+      }
+    } else {
+      boost::system::error_code ec;
+      stream_.non_blocking(true, ec);
+      for (;;) {
+        auto [wait_ec] = co_await stream_.async_wait(tcp::socket::wait_read, kAsTuple);
+        if (wait_ec) break;
+        thread_local std::array<std::uint8_t, 16 * 1024> buffer;
+        const std::size_t n = stream_.read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+        if (ec) break;
+        Received(std::span<const std::uint8_t>(buffer.data(), n));
+        co_await ProcessPackets();
+      }
+    }
+    Ended();
+  }
+
+ private:
+  tcp::socket& Socket() {
+    if constexpr (kTls) {
+      return stream_.next_layer();
+    } else {
+      return stream_;
+    }
+  }
+
+  void StartWrite() override {
+    write_in_flight_ = true;
+    writing_.swap(out_);
+    asio::async_write(stream_, asio::buffer(writing_),
+                      asio::bind_executor(strand(), [self = shared_from_this(), this](
+                                                        const boost::system::error_code& ec,
+                                                        std::size_t n) { Written(ec, n); }));
+  }
+
+  void ShutdownSend() override {
+    boost::system::error_code ec;
+    Socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  void CloseNow() override {
+    boost::system::error_code ec;
+    Socket().close(ec);
+  }
+
+  Stream stream_;
+};
+
+}  // namespace custos::mqtt::server
