@@ -19,6 +19,11 @@ void AddTo(const Counters& c, EndpointStats& stats) {
   stats.peers_evicted += c.Get(Counter::kPeersEvicted);
   stats.peers_refused += c.Get(Counter::kPeersRefused);
   stats.send_failures += c.Get(Counter::kSendFailures);
+  stats.dtls_handshakes += c.Get(Counter::kDtlsHandshakes);
+  stats.dtls_handshake_failures += c.Get(Counter::kDtlsHandshakeFailures);
+  stats.dtls_cookies_sent += c.Get(Counter::kDtlsCookiesSent);
+  stats.dtls_records_dropped += c.Get(Counter::kDtlsRecordsDropped);
+  stats.dtls_sessions += c.Get(Counter::kDtlsSessions);
 }
 
 }  // namespace custos::coap::transport

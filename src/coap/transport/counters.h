@@ -29,6 +29,11 @@ enum class Counter : std::size_t {
   kPeersEvicted,
   kPeersRefused,
   kSendFailures,
+  kDtlsHandshakes,
+  kDtlsHandshakeFailures,
+  kDtlsCookiesSent,
+  kDtlsRecordsDropped,
+  kDtlsSessions,  // gauge
   kCount,
 };
 

@@ -36,8 +36,6 @@ core::Result<void> CheckOptions(const EndpointOptions& options) {
   const auto invalid = [](std::string why) {
     return core::MakeError(core::ErrorCode::kInvalidArgument, std::move(why));
   };
-  // DTLS comes from coap/dtls; until it is wired in, a DTLS listener is refused.
-  if (options.dtls) return invalid("DTLS not available");
   if (options.threads < 1 || options.threads > kMaxThreads) {
     return invalid("threads must be 1 to " + std::to_string(kMaxThreads));
   }
@@ -46,6 +44,10 @@ core::Result<void> CheckOptions(const EndpointOptions& options) {
                    std::to_string(kMaxDatagram));
   }
   if (options.max_peers < 1) return invalid("max_peers must be at least 1");
+  // Our datagrams must fit in what we read ourselves, so a peer with our settings can too.
+  if (options.dtls && options.dtls->mtu > options.max_datagram) {
+    return invalid("dtls.mtu must not exceed max_datagram");
+  }
   return {};
 }
 
@@ -134,6 +136,12 @@ class UdpEndpoint final : public Endpoint {
     spdlog::debug("coap: CancelObservation({}) is not available yet", id);
   }
 
+  void CloseSessions(std::string_view identity) override {
+    std::shared_lock lock(mutex_);
+    if (stopped_) return;
+    for (auto& worker : workers_) worker->PostCloseSessions(std::string(identity));
+  }
+
   EndpointStats stats() const override {
     EndpointStats stats;
     for (const auto& worker : workers_) transport::AddTo(worker->counters(), stats);
@@ -180,6 +188,9 @@ core::Result<std::unique_ptr<Endpoint>> Endpoint::Start(EndpointOptions options,
     transport::WorkerConfig config{options, i, (options.max_peers + threads - 1) / threads,
                                    shared_handler};
     auto worker = std::make_shared<Worker>(std::move(config));
+    if (options.dtls) {
+      if (auto opened = worker->OpenDtls(); !opened) return tl::unexpected(opened.error());
+    }
     // Port 0: the first socket picks the port and the others join it.
     auto port = worker->Bind(*address);
     if (!port) return tl::unexpected(port.error());
@@ -194,8 +205,8 @@ core::Result<std::unique_ptr<Endpoint>> Endpoint::Start(EndpointOptions options,
       workers.resize(1);
     }
   }
-  spdlog::info("coap: listening on {} with {} thread(s)", transport::FormatHostPort(*address),
-               workers.size());
+  spdlog::info("coap: listening on {} ({}) with {} thread(s)", transport::FormatHostPort(*address),
+               options.dtls ? "DTLS" : "UDP", workers.size());
   return std::make_unique<UdpEndpoint>(std::move(workers), *address);
 }
 

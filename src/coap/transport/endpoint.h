@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "coap/coap.h"
@@ -34,11 +35,16 @@ namespace custos::coap {
 // (an in-memory map, not a database round trip).
 struct DtlsSettings {
   // The key for a PSK identity, or nullopt to refuse the handshake (unknown device).
+  // Without a lookup every handshake a peer starts is refused (a client-only endpoint).
   std::function<std::optional<std::vector<std::uint8_t>>(std::string_view identity)> psk_lookup;
-  // Client role: the identity and key this endpoint presents when it opens a session.
+  // Client role: the identity and key this endpoint presents when it opens a session with
+  // a peer it sends a request to and has no session with. Without them such a request
+  // fails with kUnavailable; requests over a session a device opened need neither.
   std::string client_identity;
   std::vector<std::uint8_t> client_key;
   std::chrono::milliseconds handshake_timeout{30'000};
+  // The largest datagram sent, 256 to max_datagram; a CoAP message goes in one record, so
+  // it may be up to mtu - 37 bytes.
   std::size_t mtu = 1280;
 };
 
@@ -65,7 +71,9 @@ struct EndpointOptions {
 struct IncomingRequest {
   Peer peer;
   Message message;
-  std::string identity;  // the DTLS PSK identity; empty on plain UDP
+  // The PSK identity the DTLS session is bound to (the device's, or ours for a session we
+  // opened); empty on plain UDP.
+  std::string identity;
 };
 
 // Answers one incoming request, exactly once; copyable, callable from any thread. When the
@@ -147,6 +155,9 @@ class Endpoint {
   // Sends a request to `peer` (us as the client, on the listening socket) and calls
   // `done` with the response: kTimeout when it is not acknowledged or answered in time,
   // kUnavailable on RST or when stopping. Block2 responses are followed to the end.
+  // With DTLS the request goes over the peer's session; without one it waits for a
+  // handshake this endpoint starts (DtlsSettings::client_identity), and fails with
+  // kUnavailable when that handshake fails or there is no client identity.
   virtual void Request(const Peer& peer, Message request, RequestOptions options,
                        ResponseCallback done) = 0;
 
@@ -157,6 +168,12 @@ class Endpoint {
   // Passive cancel forgets the token (the next notification gets RST); active cancel
   // sends a GET with Observe 1.
   virtual void CancelObservation(ObservationId id, bool active) = 0;
+
+  // Ends every DTLS session bound to the PSK identity `identity`, sending close_notify, so
+  // that the peer needs a new handshake (which psk_lookup decides on) for its next
+  // message. For a device that was disabled or retired: make psk_lookup refuse it first.
+  // No-op without DTLS.
+  virtual void CloseSessions(std::string_view identity) = 0;
 
   virtual EndpointStats stats() const = 0;
 };

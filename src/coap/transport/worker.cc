@@ -45,7 +45,8 @@ Worker::Worker(WorkerConfig config)
       peers_(config_.max_peers, config_.options.peer_idle_timeout),
       deduplicator_(config_.options.transmission, config_.options.deduplication),
       retransmissions_(config_.options.transmission),
-      tokens_(*TokenSource::Create(kTokenLength)) {}
+      tokens_(*TokenSource::Create(kTokenLength)),
+      max_message_(config_.options.max_datagram) {}
 
 Worker::~Worker() = default;
 
@@ -158,6 +159,15 @@ void Worker::Post(std::function<void()> task) {
   });
 }
 
+void Worker::PostCloseSessions(std::string identity) {
+  boost::asio::post(io_, [this, identity = std::move(identity)] {
+    if (stopping_ || !dtls_) return;
+    now_ = Clock::now();
+    CloseSessionsOf(identity);
+    Finish();
+  });
+}
+
 void Worker::PostShutdown() {
   boost::asio::post(io_, [this] { Shutdown(); });
 }
@@ -170,6 +180,9 @@ void Worker::Shutdown() {
   };
   for (OutgoingRequest& request : exchanges_.TakeWaiting()) {
     Deliver(request.done, stopped());
+  }
+  for (auto& [peer, requests] : std::exchange(awaiting_handshake_, {})) {
+    for (OutgoingRequest& request : requests) Deliver(request.done, stopped());
   }
   for (ClientExchanges::Id id : exchanges_.Ids()) Complete(id, stopped());
   Flush();
@@ -210,16 +223,24 @@ void Worker::OnReadable() {
     Flush();
     if (*received < receive_.capacity()) break;
   }
-  ArmTimer();
+  Finish();
   ArmReceive();
 }
 
 void Worker::HandleDatagram(const Peer& peer, std::span<const std::uint8_t> bytes, bool truncated) {
   counters_.Add(Counter::kDatagramsReceived);
+  if (dtls_) {
+    ReceiveRecords(peer, bytes, truncated);
+    return;
+  }
   if (truncated) {
     OnOversizedDatagram(peer, bytes);
     return;
   }
+  HandlePlaintext(peer, bytes);
+}
+
+void Worker::HandlePlaintext(const Peer& peer, std::span<const std::uint8_t> bytes) {
   auto message = Decode(bytes);
   if (!message) {
     // §4.2, §4.3: a CON in error is rejected with RST; anything else silently dropped.
@@ -261,6 +282,21 @@ void Worker::HandleMessage(const Peer& peer, Message message) {
 // --- Send path ------------------------------------------------------------------------
 
 void Worker::SendDatagram(const Peer& peer, std::span<const std::uint8_t> bytes) {
+  if (!dtls_) {
+    SendRaw(peer, bytes);
+    return;
+  }
+  auto record = dtls_->Seal(peer, bytes);
+  if (!record) {
+    // The session ended (or never was): a CON is retried and then times out.
+    spdlog::debug("coap: not sent to {}: {}", ToString(peer), record.error().message);
+    counters_.Add(Counter::kSendFailures);
+    return;
+  }
+  SendRaw(peer, *record);
+}
+
+void Worker::SendRaw(const Peer& peer, std::span<const std::uint8_t> bytes) {
   if (!send_.Add(peer, bytes)) counters_.Add(Counter::kSendFailures);
 }
 
@@ -284,6 +320,7 @@ void Worker::Flush() {
 // --- Timer ----------------------------------------------------------------------------
 
 void Worker::Finish() {
+  SyncDtlsCounters();
   Flush();
   ArmTimer();
 }
@@ -296,6 +333,7 @@ void Worker::ArmTimer() {
   };
   consider(exchanges_.NextDeadline());
   consider(peers_.NextIdle());
+  if (dtls_) consider(dtls_->NextDeadline());
   if (deduplicator_.size() > 0) consider(next_sweep_);
   // A later deadline than the one set is fine: the timer fires early and finds nothing due.
   if (!next || (timer_deadline_ && *timer_deadline_ <= *next)) return;
@@ -310,6 +348,11 @@ void Worker::ArmTimer() {
 
 void Worker::OnTimer() {
   now_ = Clock::now();
+  if (dtls_) {
+    if (auto deadline = dtls_->NextDeadline(); deadline && *deadline <= now_) {
+      ApplyDtls(dtls_->Tick(now_));
+    }
+  }
   DueMessages due = retransmissions_.Due(now_);
   for (const PendingMessage& message : due.resend) {
     SendDatagram(message.key.peer, message.bytes);
@@ -349,12 +392,16 @@ bool Worker::AdmitPeer(const Peer& peer) {
 
 void Worker::EvictIdlePeers() {
   const auto busy = [this](const Peer& peer) {
-    return retransmissions_.Outstanding(peer) > 0 || exchanges_.Busy(peer);
+    return retransmissions_.Outstanding(peer) > 0 || exchanges_.Busy(peer) ||
+           awaiting_handshake_.contains(peer);
   };
   // Remembered message ids expire on their own (EXCHANGE_LIFETIME, bounded per peer), so
   // that a late retransmission is still recognised; the id counter goes now.
   const std::vector<Peer> evicted = peers_.EvictIdle(now_, busy);
-  for (const Peer& peer : evicted) message_ids_.Forget(peer);
+  for (const Peer& peer : evicted) {
+    message_ids_.Forget(peer);
+    if (dtls_) dtls_->Forget(peer);
+  }
   if (!evicted.empty()) {
     counters_.Add(Counter::kPeersEvicted, evicted.size());
     counters_.Set(Counter::kPeers, peers_.size());

@@ -3,8 +3,8 @@
 // by one thread; everything but the public members runs on that thread, so none of this
 // state is locked.
 //
-// The receive path is HandleDatagram and the send path is SendDatagram: each is one
-// function, so that a per-peer DTLS layer can sit between the socket and the codec.
+// The receive path is HandleDatagram and the send path is SendDatagram: with DTLS, the
+// records go through DtlsSessions between them and the socket (worker_dtls.cc).
 // Requests reach the application in DispatchRequest and responses are matched to requests
 // in Complete: block-wise transfer and Observe slot in there.
 #pragma once
@@ -19,12 +19,15 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "coap/coap.h"
 #include "coap/transport/client_exchanges.h"
 #include "coap/transport/counters.h"
 #include "coap/transport/datagram_batch.h"
+#include "coap/transport/dtls_sessions.h"
 #include "coap/transport/endpoint.h"
 #include "coap/transport/peer_table.h"
 #include "coap/transport/random_source.h"
@@ -50,6 +53,9 @@ class Worker : public std::enable_shared_from_this<Worker> {
   // port. kUnavailable when the system refuses. Called before Run.
   core::Result<std::uint16_t> Bind(const Peer& address);
   int native_handle() { return socket_.native_handle(); }
+  // Puts DTLS (options.dtls) between the socket and the message layer. kInvalidArgument
+  // for settings the DTLS layer refuses. Called before Run.
+  core::Result<void> OpenDtls();
   // Serves until a posted shutdown has run. Called once, on the worker's own thread.
   void Run();
 
@@ -65,6 +71,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
                             Message response);
   // Runs `task` on this worker's thread.
   void Post(std::function<void()> task);
+  // Ends this thread's DTLS sessions bound to `identity`, sending close_notify.
+  void PostCloseSessions(std::string identity);
   // Fails every pending and waiting request with kUnavailable, closes the socket and lets
   // Run return.
   void PostShutdown();
@@ -78,8 +86,11 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void ArmReceive();
   void OnReadable();
   void HandleDatagram(const Peer& peer, std::span<const std::uint8_t> bytes, bool truncated);
+  void HandlePlaintext(const Peer& peer, std::span<const std::uint8_t> bytes);
   void HandleMessage(const Peer& peer, Message message);
+  // A CoAP message to `peer`, sealed in a record when DTLS is on.
   void SendDatagram(const Peer& peer, std::span<const std::uint8_t> bytes);
+  void SendRaw(const Peer& peer, std::span<const std::uint8_t> bytes);
   void SendEmpty(const Peer& peer, Type type, std::uint16_t message_id, bool remember);
   void Flush();
   // Ends every event: sends what it queued and sets the timer to the earliest deadline.
@@ -113,6 +124,24 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void Complete(ClientExchanges::Id id, core::Result<Message> result);
   std::vector<std::uint8_t> NewToken(const Peer& peer);
 
+  // worker_dtls.cc: DTLS between the socket and the message layer.
+  void ReceiveRecords(const Peer& peer, std::span<const std::uint8_t> bytes, bool truncated);
+  // Sends the output's datagrams, acts on its events, then hands its plaintexts to the
+  // message layer.
+  void ApplyDtls(dtls::Output out);
+  void OnDtlsEvent(const dtls::Event& event);
+  // Whether `request` may go out now (DTLS off, or a session with its peer is
+  // established). Otherwise it is moved out: parked until a handshake ends (one is
+  // started in the client role when there is none), or failed.
+  bool EnsureSession(OutgoingRequest& request);
+  void ResumeAfterHandshake(const Peer& peer);
+  void FailAwaitingHandshake(const Peer& peer, const core::Error& error);
+  void CloseSessionsOf(const std::string& identity);
+  // Copies the DTLS counters into counters_, which other threads may read.
+  void SyncDtlsCounters();
+  // The identity of the DTLS session with `peer`; empty without one.
+  std::string IdentityOf(const Peer& peer) const;
+
   WorkerConfig config_;
   // Declared first so that it is destroyed last: the handlers it still holds refer to
   // this worker only by pointer and are destroyed, not run.
@@ -136,6 +165,11 @@ class Worker : public std::enable_shared_from_this<Worker> {
   ClientExchanges exchanges_;
   TimePoint next_sweep_;
   Counters counters_;
+  // The largest CoAP message sent: max_datagram, or less so that it fits one DTLS record.
+  std::size_t max_message_;
+  std::unique_ptr<DtlsSessions> dtls_;  // null on plain UDP
+  // Requests waiting for a DTLS handshake with their peer, in order.
+  std::unordered_map<Peer, std::vector<OutgoingRequest>> awaiting_handshake_;
 };
 
 }  // namespace custos::coap::transport

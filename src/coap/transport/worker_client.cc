@@ -50,6 +50,7 @@ void Worker::StartRequest(OutgoingRequest request) {
 }
 
 void Worker::Transmit(OutgoingRequest request) {
+  if (!EnsureSession(request)) return;
   const Peer& peer = request.peer;
   Message& message = request.message;
   const bool confirmable = request.options.confirmable;
@@ -62,7 +63,7 @@ void Worker::Transmit(OutgoingRequest request) {
   }
   std::vector<std::uint8_t> bytes = Encode(message);
   // Until block-wise upload (RFC 7959 Block1) is wired here, a request must fit.
-  if (bytes.size() > config_.options.max_datagram) {
+  if (bytes.size() > max_message_) {
     Deliver(request.done,
             Fail(core::ErrorCode::kPayloadTooLarge,
                  "a request of " + std::to_string(bytes.size()) +

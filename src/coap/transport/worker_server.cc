@@ -70,7 +70,8 @@ void Worker::OnOversizedDatagram(const Peer& peer, std::span<const std::uint8_t>
 void Worker::DispatchRequest(const Peer& peer, Message request) {
   auto state = std::make_shared<Responder::State>(weak_from_this(), peer, request);
   try {
-    (*config_.handler)(IncomingRequest{peer, std::move(request), {}}, Responder(state));
+    (*config_.handler)(IncomingRequest{peer, std::move(request), IdentityOf(peer)},
+                       Responder(state));
   } catch (const std::exception& e) {
     spdlog::error("coap: the request handler failed for {}: {}", ToString(peer), e.what());
   } catch (...) {
@@ -152,11 +153,11 @@ Message Worker::FinishResponse(Message response, Type type, std::uint16_t messag
     response.code = codes::kInternalServerError;
   }
   // Until block-wise transfer (RFC 7959) is wired here, a body must fit in one datagram.
-  if (const std::size_t size = EncodedSize(response); size > config_.options.max_datagram) {
+  if (const std::size_t size = EncodedSize(response); size > max_message_) {
     spdlog::error(
-        "coap: a response of {} bytes does not fit in one datagram (max_datagram {}) and "
+        "coap: a response of {} bytes does not fit in one datagram ({} bytes) and "
         "block-wise transfer is not available yet; sending 5.00",
-        size, config_.options.max_datagram);
+        size, max_message_);
     response.options.Clear();
     response.payload.clear();
     response.code = codes::kInternalServerError;

@@ -18,10 +18,20 @@ TEST(StartTest, RefusesABadAddress) {
   EXPECT_EQ(StartError(options), core::ErrorCode::kInvalidArgument);
 }
 
-TEST(StartTest, RefusesDtlsUntilItIsAvailable) {
+TEST(StartTest, StartsWithDtlsAndNoSessions) {
   EndpointOptions options;
   options.listen = "127.0.0.1:0";
   options.dtls = DtlsSettings{};
+  auto endpoint = Endpoint::Start(options, nullptr);
+  ASSERT_TRUE(endpoint) << endpoint.error().message;
+  EXPECT_EQ((*endpoint)->stats().dtls_sessions, 0u);
+}
+
+TEST(StartTest, RefusesADtlsMtuOverMaxDatagram) {
+  EndpointOptions options;
+  options.listen = "127.0.0.1:0";
+  options.dtls = DtlsSettings{};
+  options.dtls->mtu = options.max_datagram + 1;
   EXPECT_EQ(StartError(options), core::ErrorCode::kInvalidArgument);
 }
 
