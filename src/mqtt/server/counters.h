@@ -9,18 +9,39 @@
 
 namespace custos::mqtt::server {
 
-// Every Stats field but the two gauges that are read from elsewhere (connections_open,
-// sessions). Listed once, so that a field cannot be counted and then forgotten in the snapshot.
-#define CUSTOS_MQTT_SERVER_COUNTERS(X)                                                          \
-  X(connections_open)                                                                           \
-  X(sockets_accepted)                                                                           \
-  X(sockets_refused) X(tls_handshake_failures) X(connects_accepted) X(connects_bad_credentials) \
-      X(connects_not_authorized) X(connects_bad_client_id) X(connects_rate_limited)             \
-          X(connects_malformed) X(connects_timed_out) X(takeovers) X(packets_in) X(packets_out) \
-              X(bytes_in) X(bytes_out) X(publishes_in) X(publishes_out) X(publishes_refused)    \
-                  X(subscribes_refused) X(protocol_errors) X(keep_alive_timeouts)               \
-                      X(slow_consumers) X(kicked) X(queue_dropped) X(expired_dropped)           \
-                          X(too_large_dropped) X(wills_published)
+// Every Stats field but `sessions`, a gauge read from the session registry. Listed once, so
+// that a field cannot be counted and then forgotten in the snapshot.
+// clang-format off
+#define CUSTOS_MQTT_SERVER_COUNTERS(X) \
+  X(connections_open) \
+  X(sockets_accepted) \
+  X(sockets_refused) \
+  X(tls_handshake_failures) \
+  X(connects_accepted) \
+  X(connects_bad_credentials) \
+  X(connects_not_authorized) \
+  X(connects_bad_client_id) \
+  X(connects_rate_limited) \
+  X(connects_malformed) \
+  X(connects_timed_out) \
+  X(takeovers) \
+  X(packets_in) \
+  X(packets_out) \
+  X(bytes_in) \
+  X(bytes_out) \
+  X(publishes_in) \
+  X(publishes_out) \
+  X(publishes_refused) \
+  X(subscribes_refused) \
+  X(protocol_errors) \
+  X(keep_alive_timeouts) \
+  X(slow_consumers) \
+  X(kicked) \
+  X(queue_dropped) \
+  X(expired_dropped) \
+  X(too_large_dropped) \
+  X(wills_published)
+// clang-format on
 
 struct Counters {
 #define CUSTOS_MQTT_DECLARE(name) std::atomic<std::uint64_t> name{0};
