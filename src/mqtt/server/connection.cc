@@ -156,6 +156,9 @@ void Connection::Close(ReasonCode reason, bool tell) {
   }
   closing_since_ms_ = SteadyMs(SteadyClock::now());
   state_ = State::kClosing;
+  // The session and the handler learn of the end now, not when the client gets round to
+  // closing its side.
+  Finish();
   if (!write_in_flight_) ShutdownSend();
 }
 
@@ -201,36 +204,36 @@ void Connection::Ended() {
   const State state = state_.exchange(State::kEnded);
   if (state == State::kEnded) return;
   CloseNow();
-  auto self = shared_from_this();
-  if (session_) {
-    std::optional<PendingWill> will;
-    if (will_ && send_will_ && !ctx_.stopping.load()) {
-      Message message;
-      message.topic = std::move(will_->topic);
-      message.payload = std::move(will_->payload);
-      message.qos = will_->qos;
-      message.retain = will_->retain;
-      message.properties = std::move(will_->properties);
-      const std::uint32_t delay = message.properties.WillDelayInterval().value_or(0);
-      message.properties.Remove(PropertyId::kWillDelayInterval);
-      will =
-          PendingWill{std::move(message), ctx_.services.clock.Now() + core::TimeMs{delay} * 1000};
-    }
-    auto detached =
-        ctx_.sessions.Detach(session_, this, ctx_.services.clock.Now(), std::move(will));
-    if (detached.will_now) PostWill(ctx_, principal_, std::move(*detached.will_now));
-    if (principal_.is_device()) {
-      DisconnectInfo info;
-      info.device_id = principal_.device_id;
-      info.device_name = principal_.name;
-      info.reason = end_reason_;
-      info.taken_over = end_reason_ == ReasonCode::kSessionTakenOver;
-      PostOnDisconnect(ctx_, std::move(info));
-    }
-    session_.reset();
-  }
+  Finish();
   ctx_.counters.connections_open.fetch_sub(1, std::memory_order_relaxed);
-  ctx_.connections.Remove(self);
+  ctx_.connections.Remove(shared_from_this());
+}
+
+void Connection::Finish() {
+  if (!session_) return;
+  std::optional<PendingWill> will;
+  if (will_ && send_will_ && !ctx_.stopping.load()) {
+    Message message;
+    message.topic = std::move(will_->topic);
+    message.payload = std::move(will_->payload);
+    message.qos = will_->qos;
+    message.retain = will_->retain;
+    message.properties = std::move(will_->properties);
+    const std::uint32_t delay = message.properties.WillDelayInterval().value_or(0);
+    message.properties.Remove(PropertyId::kWillDelayInterval);
+    will = PendingWill{std::move(message), ctx_.services.clock.Now() + core::TimeMs{delay} * 1000};
+  }
+  auto detached = ctx_.sessions.Detach(session_, this, ctx_.services.clock.Now(), std::move(will));
+  if (detached.will_now) PostWill(ctx_, principal_, std::move(*detached.will_now));
+  if (principal_.is_device()) {
+    DisconnectInfo info;
+    info.device_id = principal_.device_id;
+    info.device_name = principal_.name;
+    info.reason = end_reason_;
+    info.taken_over = end_reason_ == ReasonCode::kSessionTakenOver;
+    PostOnDisconnect(ctx_, std::move(info));
+  }
+  session_.reset();
 }
 
 }  // namespace custos::mqtt::server

@@ -86,6 +86,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Stops reading packets; v5 clients get DISCONNECT `reason` when `tell`; the socket is
   // half-closed once everything is written.
   void Close(ReasonCode reason, bool tell);
+  // The logical end, once: detaches from the session (publishing or holding the will) and
+  // tells the handler.
+  void Finish();
   void Send(const Packet& packet);
 
   // Resolves and removes a v5 Topic Alias (v5 §3.3.2.3.4); false after ending the connection.

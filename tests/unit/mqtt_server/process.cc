@@ -86,10 +86,13 @@ Background::Background(const std::vector<std::string>& argv, std::filesystem::pa
   ::close(fd);
 }
 
-Background::~Background() {
+Background::~Background() { Kill(); }
+
+void Background::Kill() {
   if (pid_ > 0 && running()) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    exit_code_ = 128 + SIGKILL;
   }
 }
 

@@ -38,6 +38,8 @@ class Background {
   // Waits up to `timeout` for it to exit; its exit code, or -1.
   int Wait(std::chrono::milliseconds timeout);
   bool running();
+  // Ends it with SIGKILL (no chance to say goodbye) and reaps it.
+  void Kill();
 
  private:
   pid_t pid_ = -1;
