@@ -53,7 +53,8 @@ core::Result<std::vector<std::uint16_t>> DeclaredContentFormats(std::span<const 
   const Link* root = FindRootLink(links);
   const LinkParam* ct = root ? root->Find("ct") : nullptr;
   if (!ct) return formats;
-  auto words = Words(ct->value.value_or(""));
+  if (!ct->value) return Invalid("ct of the root link has no value");
+  auto words = Words(*ct->value);
   if (words.empty()) return Invalid("ct of the root link is empty");
   for (auto word : words) {
     auto id = detail::ParseUint64(word);
