@@ -74,6 +74,19 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
                        fmt::format("store.synchronous: '{}' is not full or normal", value));
     }
     c.store_synchronous_full = value == "full";
+  } else if (key == "coap.listen" || key == "coaps.listen") {
+    auto& target = key == "coap.listen" ? c.coap_listen : c.coaps_listen;
+    if (value == "off") {
+      target.reset();
+    } else {
+      auto hp = ParseHostPort(value);
+      if (!hp) return MakeError(ErrorCode::kInvalidArgument, key + ": " + hp.error().message);
+      target = *hp;
+    }
+  } else if (key == "coap.threads") {
+    auto v = ParseUnsigned(key, value, 0, 64);
+    if (!v) return tl::unexpected(v.error());
+    c.coap_threads = static_cast<int>(*v);
   } else if (key == "store.read_connections") {
     auto v = ParseUnsigned(key, value, 1, 64);
     if (!v) return tl::unexpected(v.error());
@@ -97,7 +110,8 @@ const std::vector<std::string>& ConfigKeys() {
   static const std::vector<std::string> kKeys = {
       "data_dir",           "log_level",          "http.listen",
       "http.max_body_bytes", "http.max_import_bytes", "http.io_threads",
-      "http.worker_threads", "store.synchronous",  "store.read_connections"};
+      "http.worker_threads", "store.synchronous",  "store.read_connections",
+      "coap.listen",         "coaps.listen",       "coap.threads"};
   return kKeys;
 }
 

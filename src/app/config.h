@@ -11,6 +11,9 @@
 //   http.worker_threads       CUSTOS_HTTP_WORKER_THREADS  --http-worker-threads
 //   store.synchronous         CUSTOS_STORE_SYNCHRONOUS    --store-synchronous  (full|normal)
 //   store.read_connections    CUSTOS_STORE_READ_CONNECTIONS --store-read-connections
+//   coap.listen               CUSTOS_COAP_LISTEN          --coap-listen   (HOST:PORT or off)
+//   coaps.listen              CUSTOS_COAPS_LISTEN         --coaps-listen  (HOST:PORT or off)
+//   coap.threads              CUSTOS_COAP_THREADS         --coap-threads  (0: one per core)
 //
 // The config file is named by --config or CUSTOS_CONFIG. CUSTOS_ADMIN_TOKEN (env only, never
 // in a file) sets the first admin token's secret.
@@ -46,6 +49,10 @@ struct Config {
   int http_worker_threads = 16;
   bool store_synchronous_full = true;
   int store_read_connections = 4;
+  // CoAP over UDP and over DTLS 1.2; nullopt when set to "off".
+  std::optional<HostPort> coap_listen = HostPort{"127.0.0.1", 5683};
+  std::optional<HostPort> coaps_listen = HostPort{"127.0.0.1", 5684};
+  int coap_threads = 0;
   std::optional<std::string> admin_token;  // from CUSTOS_ADMIN_TOKEN
 };
 

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_server.h"
+#include "app/coap_service.h"
 #include "app/config.h"
 #include "core/core.h"
 #include "metrics/metrics.h"
@@ -209,6 +210,12 @@ int Serve(int argc, char** argv, char** envp) {
                   http.error().message);
     return 1;
   }
+  auto coap = CoapService::Start(*config, **store, registry, events, metrics);
+  if (!coap) {
+    spdlog::error("cannot serve CoAP: {}", coap.error().message);
+    (*http)->Stop();
+    return 1;
+  }
   ConnectivityFlusher flusher(registry);
 
   const std::string host = http_options.host.find(':') != std::string::npos
@@ -219,6 +226,10 @@ int Serve(int argc, char** argv, char** envp) {
                registry.fleet().Size(), config->data_dir.string());
   // Stable lines on stdout: scripts and tests read them.
   std::cout << "custos: http listening on " << url << "\n";
+  for (const auto& coap_url : (*coap)->Urls()) {
+    std::cout << "custos: " << coap_url.substr(0, coap_url.find(':')) << " listening on "
+              << coap_url << "\n";
+  }
   std::cout << "custos: REST API " << url << "/api/v1  OpenAPI " << url
             << "/api/v1/openapi.json  metrics " << url << "/metrics\n";
   if (*admin) {
@@ -230,6 +241,7 @@ int Serve(int argc, char** argv, char** envp) {
   sigwait(&stop_signals, &signal);
   spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
 
+  (*coap)->Stop();
   (*http)->Stop();
   flusher.Stop();
   events.Close();

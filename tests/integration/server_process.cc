@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <random>
@@ -58,6 +59,12 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
   }
   std::vector<std::string> args = {CUSTOS_BINARY, "serve", "--data-dir", data_dir.string(),
                                    "--http-listen", "127.0.0.1:0", "--log-level", "warn"};
+  // CoAP listeners on free ports too, unless the test chose its own.
+  for (const char* flag : {"--coap-listen", "--coaps-listen"}) {
+    if (std::find(extra.begin(), extra.end(), flag) == extra.end()) {
+      args.insert(args.end(), {flag, "127.0.0.1:0"});
+    }
+  }
   for (auto& e : extra) args.push_back(std::move(e));
   pid_ = ::fork();
   if (pid_ == 0) {
@@ -75,15 +82,23 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
   out_fd_ = pipe_fds[0];
   reader_ = std::thread([this] { ReadOutput(); });
 
-  const std::string marker = "http listening on ";
+  // The "REST API" line comes after every "listening on" line.
+  auto line_after = [this](const std::string& marker) -> std::string {
+    auto at = output_.find(marker);
+    if (at == std::string::npos) return "";
+    auto eol = output_.find('\n', at);
+    return output_.substr(at + marker.size(), eol - at - marker.size());
+  };
   bool ready = WaitUntil(
       [&] {
         std::lock_guard lock(mu_);
-        auto at = output_.find(marker);
-        if (at == std::string::npos) return false;
-        auto eol = output_.find('\n', at);
-        if (eol == std::string::npos) return false;
-        url_ = output_.substr(at + marker.size(), eol - at - marker.size());
+        auto api = output_.find("custos: REST API ");
+        if (api == std::string::npos || output_.find('\n', api) == std::string::npos) {
+          return false;
+        }
+        url_ = line_after("http listening on ");
+        coap_url_ = line_after("coap listening on ");
+        coaps_url_ = line_after("coaps listening on ");
         port_ = static_cast<unsigned short>(std::stoi(url_.substr(url_.rfind(':') + 1)));
         return true;
       },
@@ -135,13 +150,12 @@ void ServerProcess::Kill() {
   if (reader_.joinable()) reader_.join();
 }
 
-CommandResult RunCustos(const std::vector<std::string>& args,
-                        const std::vector<std::string>& env) {
+CommandResult RunProgram(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env, std::chrono::milliseconds timeout) {
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) return {};
-  std::vector<std::string> argv_s = {CUSTOS_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> argv_s = args;
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_pipe[1], STDOUT_FILENO);
@@ -150,21 +164,33 @@ CommandResult RunCustos(const std::vector<std::string>& args,
     ::dup2(devnull, STDIN_FILENO);
     for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
     auto argv = Argv(argv_s);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   CommandResult r;
   std::thread err_reader([&] { r.err = ReadAll(err_pipe[0]); });
-  r.out = ReadAll(out_pipe[0]);
+  std::thread out_reader([&] { r.out = ReadAll(out_pipe[0]); });
+  int status = 0;
+  if (!WaitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, timeout)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    r.timed_out = true;
+  }
+  out_reader.join();
   err_reader.join();
   ::close(out_pipe[0]);
   ::close(err_pipe[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+CommandResult RunCustos(const std::vector<std::string>& args,
+                        const std::vector<std::string>& env) {
+  std::vector<std::string> argv = {CUSTOS_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv, env, std::chrono::minutes(10));
 }
 
 }  // namespace custos::testing

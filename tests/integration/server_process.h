@@ -29,7 +29,8 @@ class TempDir {
 
 class ServerProcess {
  public:
-  // Starts `custos serve --data-dir DIR --http-listen 127.0.0.1:0 EXTRA...` with
+  // Starts `custos serve --data-dir DIR --http-listen 127.0.0.1:0 EXTRA...` (and CoAP and
+  // CoAPS on 127.0.0.1:0 unless EXTRA names --coap-listen or --coaps-listen) with
   // CUSTOS_ADMIN_TOKEN=kAdminToken unless `admin_from_env` is false. Fails the test
   // (ADD_FAILURE) and leaves url() empty if it does not become ready within 60 s.
   ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra = {},
@@ -37,6 +38,9 @@ class ServerProcess {
   ~ServerProcess();
 
   const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT"
+  // "coap://127.0.0.1:PORT" and "coaps://127.0.0.1:PORT", empty when not listening.
+  const std::string& coap_url() const { return coap_url_; }
+  const std::string& coaps_url() const { return coaps_url_; }
   std::string host() const { return "127.0.0.1"; }
   unsigned short port() const { return port_; }
   // Everything the process has written to stdout so far.
@@ -57,6 +61,8 @@ class ServerProcess {
   mutable std::mutex mu_;
   std::string output_;
   std::string url_;
+  std::string coap_url_;
+  std::string coaps_url_;
   unsigned short port_ = 0;
 };
 
@@ -66,9 +72,14 @@ struct CommandResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  bool timed_out = false;  // killed after the time-out
 };
 CommandResult RunCustos(const std::vector<std::string>& args,
                         const std::vector<std::string>& env = {});
+// Runs any program found on PATH (argv[0]) the same way, killed after `timeout`.
+CommandResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {},
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // Polls `done` every 10 ms until it returns true or `timeout` passes.
 template <class F>

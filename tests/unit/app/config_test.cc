@@ -39,6 +39,29 @@ TEST(ConfigTest, DefaultsListenOnLocalhost) {
   EXPECT_TRUE(c->store_synchronous_full);
 }
 
+TEST(ConfigTest, CoapListenersDefaultToTheStandardPortsAndCanBeTurnedOff) {
+  auto defaults = ResolveConfig({}, {}, {});
+  ASSERT_TRUE(defaults);
+  ASSERT_TRUE(defaults->coap_listen);
+  EXPECT_EQ(defaults->coap_listen->port, 5683);
+  ASSERT_TRUE(defaults->coaps_listen);
+  EXPECT_EQ(defaults->coaps_listen->port, 5684);
+
+  auto set = ResolveConfig({{"coap.listen", "0.0.0.0:0"}}, {{"coaps.listen", "off"}},
+                           {{"coap.threads", "4"}});
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_TRUE(set->coap_listen);
+  EXPECT_EQ(set->coap_listen->host, "0.0.0.0");
+  EXPECT_EQ(set->coap_listen->port, 0);
+  EXPECT_FALSE(set->coaps_listen);
+  EXPECT_EQ(set->coap_threads, 4);
+
+  auto bad = ResolveConfig({}, {}, {{"coaps.listen", "nowhere"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("coaps.listen"), std::string::npos);
+  EXPECT_FALSE(ResolveConfig({}, {}, {{"coap.threads", "65"}}));
+}
+
 TEST(ConfigTest, FlagOverEnvOverFileOverDefault) {
   auto path = WriteFile("precedence",
                         "data_dir = \"/from/file\"\nlog_level = \"warn\"\n"

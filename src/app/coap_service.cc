@@ -1,0 +1,247 @@
+#include "app/coap_service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace custos::app {
+namespace {
+
+std::optional<std::vector<std::uint8_t>> DecodeHex(std::string_view hex) {
+  if (hex.empty() || hex.size() % 2 != 0) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::vector<std::uint8_t> out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int hi = nibble(hex[i]);
+    int lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  }
+  return out;
+}
+
+std::string Bracketed(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+// Until a device protocol claims a path: discovery lists nothing, everything else is 4.04.
+void AnswerUnclaimed(coap::IncomingRequest request, coap::Responder responder) {
+  coap::Message response;
+  const std::string path = coap::UriPath(request.message.options);
+  if (path == "/.well-known/core") {
+    if (request.message.code == coap::codes::kGet) {
+      response.code = coap::codes::kContent;
+      coap::SetContentFormat(response.options, 40);  // application/link-format
+    } else {
+      response.code = coap::codes::kMethodNotAllowed;
+    }
+  } else {
+    response.code = coap::codes::kNotFound;
+  }
+  responder.Respond(std::move(response));
+}
+
+std::size_t Threads(const Config& config) {
+  if (config.coap_threads > 0) return static_cast<std::size_t>(config.coap_threads);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
+                                                         const core::FleetState& fleet,
+                                                         std::string_view identity) {
+  auto credential = store.FindCredential("psk", identity);
+  if (!credential) return std::nullopt;
+  auto entry = fleet.Get(credential->device_id);
+  if (!entry || entry->state == core::LifecycleState::kDisabled ||
+      entry->state == core::LifecycleState::kRetired) {
+    return std::nullopt;
+  }
+  return DecodeHex(credential->secret);
+}
+
+core::Result<std::unique_ptr<CoapService>> CoapService::Start(const Config& config,
+                                                              core::Store& store,
+                                                              core::Registry& registry,
+                                                              core::EventBus& events,
+                                                              metrics::Registry& metrics) {
+  std::unique_ptr<CoapService> service(new CoapService(store, metrics));
+  if (config.coap_listen) {
+    coap::EndpointOptions options;
+    options.listen = fmt::format("{}:{}", Bracketed(config.coap_listen->host),
+                                 config.coap_listen->port);
+    options.threads = Threads(config);
+    auto udp = coap::Endpoint::Start(options, AnswerUnclaimed);
+    if (!udp) {
+      return core::MakeError(udp.error().code,
+                             fmt::format("coap.listen {}: {}", options.listen,
+                                         udp.error().message));
+    }
+    service->udp_ = std::move(*udp);
+    service->udp_host_ = Bracketed(config.coap_listen->host);
+  }
+  if (config.coaps_listen) {
+    coap::EndpointOptions options;
+    options.listen = fmt::format("{}:{}", Bracketed(config.coaps_listen->host),
+                                 config.coaps_listen->port);
+    options.threads = Threads(config);
+    coap::DtlsSettings dtls;
+    dtls.psk_lookup = [&store, &registry](std::string_view identity) {
+      return LookupDevicePsk(store, registry.fleet(), identity);
+    };
+    options.dtls = std::move(dtls);
+    auto secure = coap::Endpoint::Start(options, AnswerUnclaimed);
+    if (!secure) {
+      return core::MakeError(secure.error().code,
+                             fmt::format("coaps.listen {}: {}", options.listen,
+                                         secure.error().message));
+    }
+    service->dtls_ = std::move(*secure);
+    service->dtls_host_ = Bracketed(config.coaps_listen->host);
+    core::EventFilter barred;
+    barred.types = {"device.disabled", "device.retired"};
+    service->barred_ = events.Subscribe(barred);
+    service->session_closer_ = std::thread([s = service.get()] { s->CloseSessionsOfBarredDevices(); });
+  }
+  service->RegisterMetrics();
+  return service;
+}
+
+CoapService::~CoapService() { Stop(); }
+
+void CoapService::CloseSessionsOfBarredDevices() {
+  while (!stopping_.load() && !barred_->Closed()) {
+    // A bounded wait, so that Stop is noticed without a wake-up of its own.
+    auto event = barred_->Next(200);
+    if (!event) continue;
+    auto credentials = store_.ListCredentials(event->device_id);
+    if (!credentials) {
+      spdlog::warn("coaps: cannot list the credentials of device {}: {}", event->device_id,
+                   credentials.error().message);
+      continue;
+    }
+    for (const auto& credential : *credentials) {
+      if (credential.kind == "psk") dtls_->CloseSessions(credential.identity);
+    }
+  }
+}
+
+void CoapService::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stopping_ = true;
+  if (session_closer_.joinable()) session_closer_.join();
+  for (const char* name :
+       {"custos_coap_datagrams_received_total", "custos_coap_datagrams_sent_total",
+        "custos_coap_dropped_total", "custos_coap_error_responses_total",
+        "custos_coap_retransmissions_total", "custos_coap_transmit_timeouts_total",
+        "custos_coap_response_timeouts_total", "custos_coap_send_failures_total",
+        "custos_coap_peers", "custos_coap_peers_evicted_total", "custos_dtls_handshakes_total",
+        "custos_dtls_cookies_sent_total", "custos_dtls_sessions"}) {
+    metrics_.Remove(name);
+  }
+  if (udp_) udp_->Stop();
+  if (dtls_) dtls_->Stop();
+}
+
+std::vector<std::string> CoapService::Urls() const {
+  std::vector<std::string> urls;
+  if (udp_) urls.push_back(fmt::format("coap://{}:{}", udp_host_, udp_->port()));
+  if (dtls_) urls.push_back(fmt::format("coaps://{}:{}", dtls_host_, dtls_->port()));
+  return urls;
+}
+
+void CoapService::RegisterMetrics() {
+  // One sample per running listener, labelled coap or coaps; `pick` chooses the counter.
+  auto per_listener = [this](auto pick) {
+    return [this, pick] {
+      std::vector<metrics::Sample> samples;
+      if (udp_) samples.push_back({{"coap"}, static_cast<double>(pick(udp_->stats()))});
+      if (dtls_) samples.push_back({{"coaps"}, static_cast<double>(pick(dtls_->stats()))});
+      return samples;
+    };
+  };
+  using coap::EndpointStats;
+  const auto kCounter = metrics::MetricType::kCounter;
+  const auto kGauge = metrics::MetricType::kGauge;
+  metrics_.AddCallback("custos_coap_datagrams_received_total", "Datagrams received.", kCounter,
+                       {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.datagrams_received; }));
+  metrics_.AddCallback("custos_coap_datagrams_sent_total", "Datagrams sent.", kCounter,
+                       {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.datagrams_sent; }));
+  metrics_.AddCallback(
+      "custos_coap_dropped_total", "Datagrams dropped, by reason.", kCounter,
+      {"listener", "reason"}, [this] {
+        std::vector<metrics::Sample> samples;
+        auto add = [&samples](const char* listener, const EndpointStats& s) {
+          samples.push_back({{listener, "malformed"}, double(s.malformed_dropped)});
+          samples.push_back({{listener, "duplicate"}, double(s.duplicates)});
+          samples.push_back({{listener, "stray_ack"}, double(s.stray_acks)});
+          samples.push_back({{listener, "dtls_record"}, double(s.dtls_records_dropped)});
+          samples.push_back({{listener, "peer_limit"}, double(s.peers_refused)});
+          samples.push_back({{listener, "unexpected_response"}, double(s.unexpected_responses)});
+        };
+        if (udp_) add("coap", udp_->stats());
+        if (dtls_) add("coaps", dtls_->stats());
+        return samples;
+      });
+  metrics_.AddCallback(
+      "custos_coap_error_responses_total",
+      "Requests refused by the transport: reset, 4.02 bad option, 4.13 too large.", kCounter,
+      {"listener", "kind"}, [this] {
+        std::vector<metrics::Sample> samples;
+        auto add = [&samples](const char* listener, const EndpointStats& s) {
+          samples.push_back({{listener, "reset"}, double(s.resets_sent)});
+          samples.push_back({{listener, "bad_option"}, double(s.bad_option_responses)});
+          samples.push_back({{listener, "too_large"}, double(s.too_large_responses)});
+        };
+        if (udp_) add("coap", udp_->stats());
+        if (dtls_) add("coaps", dtls_->stats());
+        return samples;
+      });
+  metrics_.AddCallback("custos_coap_retransmissions_total", "Confirmable messages resent.",
+                       kCounter, {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.retransmissions; }));
+  metrics_.AddCallback(
+      "custos_coap_transmit_timeouts_total", "Confirmable messages never acknowledged.",
+      kCounter, {"listener"},
+      per_listener([](const EndpointStats& s) { return s.transmit_timeouts; }));
+  metrics_.AddCallback(
+      "custos_coap_response_timeouts_total",
+      "Requests to devices acknowledged (or sent NON) but never answered.", kCounter,
+      {"listener"}, per_listener([](const EndpointStats& s) { return s.response_timeouts; }));
+  metrics_.AddCallback("custos_coap_send_failures_total",
+                       "Datagrams the socket refused (buffer full, unreachable).", kCounter,
+                       {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.send_failures; }));
+  metrics_.AddCallback("custos_coap_peers", "Peers with state held now.", kGauge, {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.peers; }));
+  metrics_.AddCallback("custos_coap_peers_evicted_total", "Idle peers forgotten.", kCounter,
+                       {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.peers_evicted; }));
+  if (dtls_) {
+    metrics_.AddCallback(
+        "custos_dtls_handshakes_total", "DTLS handshakes, by result.", kCounter, {"result"},
+        [this] {
+          auto s = dtls_->stats();
+          return std::vector<metrics::Sample>{{{"ok"}, double(s.dtls_handshakes)},
+                                              {{"failed"}, double(s.dtls_handshake_failures)}};
+        });
+    metrics_.AddCallbackCounter("custos_dtls_cookies_sent_total",
+                                "HelloVerifyRequests sent (stateless cookie exchange).",
+                                [this] { return double(dtls_->stats().dtls_cookies_sent); });
+    metrics_.AddCallbackGauge("custos_dtls_sessions", "Established DTLS sessions.",
+                              [this] { return double(dtls_->stats().dtls_sessions); });
+  }
+}
+
+}  // namespace custos::app

@@ -1,0 +1,62 @@
+// The server's CoAP listeners: plain UDP (coap.listen) and DTLS 1.2 with pre-shared keys
+// (coaps.listen), their /metrics, and the PSK lookup into the device registry. Device
+// protocols that ride on CoAP (LwM2M) take requests from here; until one claims a path,
+// every request but GET /.well-known/core is answered 4.04.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/config.h"
+#include "coap/transport/endpoint.h"
+#include "core/core.h"
+#include "metrics/metrics.h"
+
+namespace custos::app {
+
+// The key of an active "psk" credential whose device may connect (neither disabled nor
+// retired), or nullopt. Called during DTLS handshakes.
+std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
+                                                         const core::FleetState& fleet,
+                                                         std::string_view identity);
+
+class CoapService {
+ public:
+  // Starts the listeners the configuration names and registers their metrics. A device
+  // that is disabled or retired loses its DTLS sessions at once (its PSK identities are
+  // closed on the CoAPS listener).
+  static core::Result<std::unique_ptr<CoapService>> Start(const Config& config,
+                                                          core::Store& store,
+                                                          core::Registry& registry,
+                                                          core::EventBus& events,
+                                                          metrics::Registry& metrics);
+  ~CoapService();
+  void Stop();
+
+  // "coap://127.0.0.1:5683" and "coaps://127.0.0.1:5684" for the listeners that run.
+  std::vector<std::string> Urls() const;
+
+ private:
+  CoapService(core::Store& store, metrics::Registry& metrics)
+      : store_(store), metrics_(metrics) {}
+  void RegisterMetrics();
+  // Closes the DTLS sessions of devices as they are disabled or retired.
+  void CloseSessionsOfBarredDevices();
+
+  core::Store& store_;
+  metrics::Registry& metrics_;
+  std::shared_ptr<core::EventSubscription> barred_;
+  std::atomic<bool> stopping_{false};
+  std::thread session_closer_;
+  std::unique_ptr<coap::Endpoint> udp_;
+  std::unique_ptr<coap::Endpoint> dtls_;
+  std::string udp_host_;
+  std::string dtls_host_;
+  bool stopped_ = false;
+};
+
+}  // namespace custos::app
