@@ -18,11 +18,7 @@ std::int64_t SteadyMs(SteadyClock::time_point t) {
 
 Connection::Connection(ServerContext& ctx, asio::any_io_executor strand, const char* transport,
                        std::string address)
-    : ctx_(ctx),
-      strand_(std::move(strand)),
-      transport_(transport),
-      address_(std::move(address)),
-      framer_(Framer::ForServer(ctx.options.max_packet_size)) {
+    : ctx_(ctx), strand_(std::move(strand)), transport_(transport), address_(std::move(address)) {
   last_packet_ms_ = SteadyMs(created_);
 }
 
@@ -74,21 +70,44 @@ void Connection::Received(std::span<const std::uint8_t> bytes) {
   Bump(ctx_.counters.bytes_in, bytes.size());
   const State state = state_.load();
   if (state != State::kAwaitingConnect && state != State::kConnected) return;
-  framer_.Feed(bytes);
+  ActiveFramer().Feed(bytes);
+}
+
+Framer& Connection::ActiveFramer() {
+  if (framer_) return *framer_;
+  framer_ = std::make_unique<Framer>(Framer::ForServer(ctx_.options.max_packet_size));
+  if (connect_taken_) {
+    // The smallest valid CONNECT of the connection's version (no client id, Clean Start), so
+    // that the new framer decodes what follows as the packets after a CONNECT.
+    static const Bytes kV311 = {0x10, 0x0C, 0x00, 0x04, 'M',  'Q',  'T',
+                                'T',  0x04, 0x02, 0x00, 0x00, 0x00, 0x00};
+    static const Bytes kV5 = {0x10, 0x0D, 0x00, 0x04, 'M',  'Q',  'T', 'T',
+                              0x05, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00};
+    framer_->Feed(version_ == Version::kV5 ? kV5 : kV311);
+    (void)framer_->Next();
+  }
+  return *framer_;
+}
+
+void Connection::ReleaseFramer() {
+  if (framer_ && connect_taken_ && !framer_->failed() && framer_->buffered() == 0) {
+    framer_.reset();
+  }
 }
 
 asio::awaitable<void> Connection::ProcessPackets() {
   for (;;) {
     const State state = state_.load();
     if (state != State::kAwaitingConnect && state != State::kConnected) co_return;
-    auto next = framer_.Next();
+    if (!framer_) co_return;
+    auto next = framer_->Next();
     if (!next) {
       spdlog::debug("mqtt: {} refused: {}", address_, next.error().message);
       const ReasonCode reason = ReasonFor(next.error());
       if (state == State::kAwaitingConnect) {
         Bump(ctx_.counters.connects_malformed);
-        if (auto v = framer_.version()) version_ = *v;
-        if (!framer_.version()) {
+        if (auto v = framer_->version()) version_ = *v;
+        if (!framer_->version()) {
           // Not MQTT 3.1.1 or 5.0 (or not MQTT): v3.1.1 §3.1.2.2 answers return code 1.
           version_ = Version::kV311;
         }
@@ -98,11 +117,15 @@ asio::awaitable<void> Connection::ProcessPackets() {
       }
       co_return;
     }
-    if (!*next) co_return;
+    if (!*next) {
+      ReleaseFramer();
+      co_return;
+    }
     Bump(ctx_.counters.packets_in);
     last_packet_ms_ = SteadyMs(SteadyClock::now());
     Packet packet = std::move(**next);
     if (auto* connect = std::get_if<Connect>(&packet)) {
+      connect_taken_ = true;
       co_await HandleConnect(*connect);
     } else if (auto* publish = std::get_if<Publish>(&packet)) {
       co_await HandlePublish(*publish);

@@ -111,11 +111,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<std::int64_t> closing_since_ms_{0};
   std::atomic<bool> deadline_hit_{false};
 
+  // The framer of the packet in progress. The codec's Framer allocates its packet queue when
+  // made, so an idle connection keeps none: one is made when bytes arrive (primed with a
+  // canned CONNECT of the connection's version once the real one was taken) and dropped when
+  // it holds no partial packet.
+  Framer& ActiveFramer();
+  void ReleaseFramer();
+
   Version version_ = Version::kV5;
-  Framer framer_;
+  bool connect_taken_ = false;  // a CONNECT was decoded: later framers must be primed
+  std::unique_ptr<Framer> framer_;
   std::shared_ptr<Session> session_;
   Principal principal_;
-  std::optional<Will> will_;
+  std::unique_ptr<Will> will_;    // most devices have none: a pointer, not an optional
   bool send_will_ = true;         // false after a normal DISCONNECT, or when kicked
   bool expiry_was_zero_ = false;  // v5 §3.14.2.2.2: then DISCONNECT may not set one
   ReasonCode end_reason_ = ReasonCode::kUnspecifiedError;

@@ -126,7 +126,7 @@ asio::awaitable<void> Connection::HandleConnect(Connect& connect) {
       1, std::min<std::uint16_t>(options.max_inflight,
                                  connect.properties.ReceiveMaximum().value_or(0xFFFF)));
   client_max_packet_ = connect.properties.MaximumPacketSize().value_or(kMaxPacketSize);
-  will_ = std::move(connect.will);
+  if (connect.will) will_ = std::make_unique<Will>(std::move(*connect.will));
 
   auto attached = ctx_.sessions.Attach(connect.client_id, principal_, connect.clean_start, expiry,
                                        shared_from_this());

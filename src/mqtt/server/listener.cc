@@ -21,7 +21,9 @@ std::string AddressOf(const tcp::socket& socket) {
   return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
 }
 
-void LogEnd(std::exception_ptr e) {
+}  // namespace
+
+void LogConnectionException(std::exception_ptr e) {
   if (!e) return;
   try {
     std::rethrow_exception(e);
@@ -31,8 +33,6 @@ void LogEnd(std::exception_ptr e) {
     spdlog::error("mqtt: connection ended by an unknown exception");
   }
 }
-
-}  // namespace
 
 core::Result<void> Listener::Bind(const std::string& host, std::uint16_t port) {
   auto fail = [&](const char* what, const boost::system::error_code& ec) {
@@ -106,18 +106,17 @@ void Listener::Serve(tcp::socket socket) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   std::string address = AddressOf(socket);
-  auto executor = socket.get_executor();
   Bump(ctx_.counters.connections_open);
   if (tls_ != nullptr) {
     auto conn = std::make_shared<StreamConnection<TlsStream>>(
         ctx_, TlsStream(std::move(socket), *tls_), std::move(address));
     ctx_.connections.Add(conn);
-    asio::co_spawn(executor, conn->Run(), LogEnd);
+    conn->Start();
   } else {
     auto conn = std::make_shared<StreamConnection<tcp::socket>>(ctx_, std::move(socket),
                                                                 std::move(address));
     ctx_.connections.Add(conn);
-    asio::co_spawn(executor, conn->Run(), LogEnd);
+    conn->Start();
   }
 }
 

@@ -142,9 +142,11 @@ class Server::Impl {
     for (;;) {
       sweep_.expires_after(std::chrono::milliseconds(std::max(10, options_.sweep_interval_ms)));
       auto [ec] = co_await sweep_.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec || stopping_.load()) co_return;
+      if (ec) co_return;
+      // Also while stopping: connections that linger after their DISCONNECT get closed.
       const auto now = SteadyClock::now();
       connections_.ForEach([now](const auto& c) { c->CheckDeadlines(now); });
+      if (stopping_.load()) continue;
       for (auto& [principal, will] : sessions_.Sweep(ctx_.services.clock.Now())) {
         PostWill(ctx_, principal, std::move(will));
       }

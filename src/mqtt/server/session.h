@@ -60,9 +60,9 @@ class Session {
   std::weak_ptr<Connection> connection;  // the live connection, if any
   core::TimeMs disconnected_at = 0;
   std::vector<SessionSubscription> subscriptions;
-  std::list<Outgoing> queue;     // not sent yet
-  std::list<Outgoing> inflight;  // QoS 1 sent, waiting for PUBACK, in sending order
-  std::optional<PendingWill> will;
+  std::list<Outgoing> queue;          // not sent yet
+  std::list<Outgoing> inflight;       // QoS 1 sent, waiting for PUBACK, in sending order
+  std::unique_ptr<PendingWill> will;  // a delayed will; most sessions have none
 
   // Whether `connection` is `conn` (and alive).
   bool AttachedTo(const Connection* conn) const;

@@ -47,7 +47,7 @@ SessionRegistry::Detached SessionRegistry::Detach(const std::shared_ptr<Session>
     if (out.ended || will->due_at <= now) {
       out.will_now = std::move(will->message);
     } else {
-      session->will = std::move(will);
+      session->will = std::make_unique<PendingWill>(std::move(*will));
     }
   }
   if (out.ended) {
