@@ -283,8 +283,8 @@ class WriteReader {
     return type;
   }
 
-  core::Result<ResourceType> ParseTypeMember(const json::value& v, const Path& path,
-                                             std::string_view member) {
+  static core::Result<ResourceType> ParseTypeMember(const json::value& v, const Path& path,
+                                                    std::string_view member) {
     std::optional<ResourceType> type;
     if (v.is_string()) type = ParseResourceType(std::string_view(v.get_string()));
     if (!type || *type == ResourceType::kNone) {
@@ -331,8 +331,8 @@ class WriteReader {
   }
 
   // `v` as an object with only `allowed` members; at the top, "id" and "path" must match.
-  core::Result<const json::object*> Node(const json::value& v, const Path& path, bool top,
-                                         std::initializer_list<std::string_view> allowed) {
+  static core::Result<const json::object*> Node(const json::value& v, const Path& path, bool top,
+                                                std::initializer_list<std::string_view> allowed) {
     if (!v.is_object()) {
       return Fail(ErrorCode::kInvalidArgument, path,
                   fmt::format("expected a JSON object, got {}", Show(v)));
@@ -408,10 +408,10 @@ class WriteReader {
 
 }  // namespace
 
-core::Result<std::vector<Record>> FromJson(const json::value& v, const Path& path,
+core::Result<std::vector<Record>> FromJson(const json::value& json, const Path& path,
                                            const ObjectRegistry& registry,
                                            const DeclaredVersions& versions, WriteKind kind) {
-  return WriteReader(registry, versions, kind).Read(v, path);
+  return WriteReader(registry, versions, kind).Read(json, path);
 }
 
 }  // namespace custos::lwm2m

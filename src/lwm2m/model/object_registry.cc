@@ -60,9 +60,9 @@ const ObjectDefinition* ObjectRegistry::Find(std::uint16_t object,
 }
 
 const ObjectDefinition* ObjectRegistry::FindForDevice(std::uint16_t object,
-                                                      const DeclaredVersions& declared) const {
-  auto wanted = declared.find(object);
-  if (wanted == declared.end()) return Find(object);
+                                                      const DeclaredVersions& versions) const {
+  auto wanted = versions.find(object);
+  if (wanted == versions.end()) return Find(object);
   auto found = objects_.find(object);
   if (found == objects_.end()) return nullptr;
   const ObjectVersion v = wanted->second;

@@ -139,7 +139,8 @@ std::optional<std::int64_t> ParseIso8601(std::string_view t) {
     }
     offset = (zone[0] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
   }
-  return DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  const std::int64_t time_of_day = std::int64_t{hour} * 3600 + minute * 60 + second;
+  return DaysFromCivil(year, month, day) * 86400 + time_of_day - offset;
 }
 
 std::string FormatObjectLink(const ObjectLink& link) {

@@ -108,6 +108,35 @@ TEST_F(TypedJsonReadTest, WhatAReadGivesCanBeWrittenBack) {
   EXPECT_EQ(*back, std::vector<Record>(std::begin(records), std::end(records)));
 }
 
+// Opaque of every length modulo 3 and Times across centuries, leap days and before 1970 come
+// back as they were written.
+TEST_F(TypedJsonReadTest, OpaqueAndTimeRoundTrip) {
+  for (std::size_t n = 0; n <= 7; ++n) {
+    Opaque bytes;
+    for (std::size_t i = 0; i < n; ++i) bytes.push_back(static_cast<std::uint8_t>(0xfb + i * 37));
+    const Record records[] = {{Path::Resource(5, 0, 0), bytes, std::nullopt}};
+    const auto doc = ToJson(Path::Resource(5, 0, 0), records, registry_);
+    auto back = FromJson(doc, Path::Resource(5, 0, 0), registry_);
+    ASSERT_TRUE(back) << json::serialize(doc) << ": " << back.error().message;
+    EXPECT_EQ(back->front().value, Value(bytes)) << json::serialize(doc);
+  }
+  for (std::int64_t t :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{951782400} /* 2000-02-29 */,
+        std::int64_t{-2208988800} /* 1900-01-01 */, std::int64_t{4102444799},
+        std::int64_t{253402300799} /* 9999-12-31T23:59:59Z */}) {
+    const Record records[] = {{Path::Resource(3, 0, 13), TimeValue{t}, std::nullopt}};
+    const auto doc = ToJson(Path::Resource(3, 0, 13), records, registry_);
+    auto from_iso = Read(json::serialize(doc.at("iso8601")), "/3/0/13");
+    ASSERT_TRUE(from_iso) << json::serialize(doc) << ": " << from_iso.error().message;
+    EXPECT_EQ(from_iso->front().value, Value(TimeValue{t})) << json::serialize(doc);
+  }
+  EXPECT_EQ(
+      ToJson(Path::Resource(3, 0, 13),
+             std::vector<Record>{{Path::Resource(3, 0, 13), TimeValue{951782400}, {}}}, registry_)
+          .at("iso8601"),
+      "2000-02-29T00:00:00Z");
+}
+
 TEST_F(TypedJsonReadTest, WrongTypesAreRefusedNamingThePath) {
   ExpectError(R"("300")", "/1/0/1", ErrorCode::kInvalidArgument,
               "/1/0/1: Integer expected (an integer (-2^63..2^63-1)), got string \"300\"");
