@@ -94,6 +94,7 @@ class Parser {
         if (++pos_ >= text_.size()) break;
         c = text_[pos_];
         if (static_cast<unsigned char>(c) > 0x7F) return Fail("escaped non-ASCII character");
+        if (detail::IsControl(c)) return Fail("escaped control character");
       } else if (detail::IsControl(c)) {
         return Fail("control character in a quoted string");
       }

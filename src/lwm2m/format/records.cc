@@ -32,9 +32,13 @@ core::Result<void> CheckRecords(std::span<const Record> records, const Path& bas
   for (std::size_t i = 1; i < sorted.size(); ++i) {
     const Record& a = *sorted[i - 1];
     const Record& b = *sorted[i];
+    // Sorted, a resource comes right before its first instance.
+    if (a.path.depth() == 3 && b.path.depth() == 4 && b.path.Parent() == a.path) {
+      return Invalid(fmt::format("{}: {} has both a value and instances", format,
+                                 ToString(a.path)));
+    }
     if (a.path != b.path) continue;
-    // A path repeats only with distinct times (a Send of a series); a path that is both a
-    // resource and one of its instances is caught where the encoder groups them.
+    // A path repeats only with distinct times (a Send of a series).
     if (a.time == b.time) {
       return Invalid(fmt::format("{}: {} appears twice", format, ToString(a.path)));
     }

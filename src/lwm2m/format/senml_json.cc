@@ -14,7 +14,10 @@ core::Result<SenmlRecord> ReadRecord(const json::value& item, std::size_t index)
   };
   if (!item.is_object()) return refuse("not an object");
   SenmlRecord r;
-  for (const auto& [key, value] : item.as_object()) {
+  for (const auto& entry : item.as_object()) {
+    // Named, not bound: lambdas below capture them (clang 14 cannot capture bindings).
+    const json::string_view key = entry.key();
+    const json::value& value = entry.value();
     auto number = JsonNumber(value);
     auto text = [&]() -> const json::string* { return value.if_string(); };
     auto want = [&](bool ok, std::string_view what) -> core::Result<void> {

@@ -124,7 +124,7 @@ core::Result<void> AppendResources(Bytes& out, Sorted sorted) {
 }  // namespace
 
 core::Result<Bytes> EncodeTlv(std::span<const Record> records, const Path& base) {
-  if (base.depth() == 0) {
+  if (base.depth() == 0 && !records.empty()) {
     return Invalid("TLV carries one object at most: encode from an object path");
   }
   if (auto ok = CheckRecords(records, base, "TLV", false); !ok) return tl::unexpected(ok.error());

@@ -1,4 +1,5 @@
 // The Device vector is TS Core's SenML JSON example of a Read on /3/0.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "test_objects.h"
@@ -140,6 +141,24 @@ TEST(SenmlJsonTest, EveryValueField) {
   // Strings are escaped.
   EXPECT_EQ(Encoded({At("/3/0/0", std::string("a\"b\\c\n"))}, "/3/0/0"),
             R"([{"bn":"/3/0/0","vs":"a\"b\\c\n"}])");
+}
+
+TEST(SenmlJsonTest, NumbersReadAsTheNearestDouble) {
+  // Long decimals (a float32 printed with 17 digits, values near the limits) round correctly.
+  for (double d : {22.899999618530273, 5.555555555555556e+110, 9.899999000000001e+43,
+                   2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 1e23}) {
+    auto json = fmt::format(R"([{{"bn":"/1024/0/1","v":{}}}])", d);
+    auto records = FromJson(json, "/1024/0/1");
+    ASSERT_TRUE(records) << json;
+    EXPECT_EQ(records->at(0).value, Value{d}) << json;
+  }
+  EXPECT_FALSE(FromJson(R"([{"bn":"/1024/0/1","v":1e999}])", "/1024/0/1"));
+  // Blanks after the pack are fine, anything else is not; labels do not repeat.
+  EXPECT_TRUE(FromJson("[{\"bn\":\"/1024/0/1\",\"v\":1}] \n", "/1024/0/1"));
+  EXPECT_FALSE(FromJson(R"([{"bn":"/1024/0/1","v":1}] [])", "/1024/0/1"));
+  auto repeated = FromJson(R"([{"bn":"/1024/0/1","v":1,"v":2}])", "/1024/0/1");
+  ASSERT_FALSE(repeated);
+  EXPECT_NE(repeated.error().message.find("repeated key"), std::string::npos);
 }
 
 TEST(SenmlJsonTest, BaseValuesAddToNumbers) {

@@ -11,8 +11,9 @@
 namespace custos::lwm2m::format::detail {
 
 // Every record a resource or resource instance inside `base`, no two with the same path and
-// time; `times` false refuses any time (formats that carry none). kInvalidArgument naming
-// `format` and the first offender.
+// time, no resource with both a value and instances; `times` false refuses any time (formats
+// that carry none), and every time is finite. kInvalidArgument naming `format` and the first
+// offender.
 core::Result<void> CheckRecords(std::span<const Record> records, const Path& base,
                                 std::string_view format, bool times);
 
