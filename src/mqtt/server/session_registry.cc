@@ -52,10 +52,20 @@ SessionRegistry::Detached SessionRegistry::Detach(const std::shared_ptr<Session>
   }
   if (out.ended) {
     EraseLocked(session);
-  } else {
-    offline_.insert(session);
+  } else if (RegisteredLocked(session)) {
+    offline_.insert(session);  // a session erased meanwhile (device retired) is not kept
   }
   return out;
+}
+
+bool SessionRegistry::RegisteredLocked(const std::shared_ptr<Session>& session) const {
+  const Principal& p = session->principal();
+  if (p.is_device()) {
+    auto it = devices_.find(p.device_id);
+    return it != devices_.end() && it->second == session;
+  }
+  auto it = operators_.find(session->client_id());
+  return it != operators_.end() && it->second == session;
 }
 
 void SessionRegistry::EraseLocked(const std::shared_ptr<Session>& session) {

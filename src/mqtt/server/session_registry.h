@@ -60,6 +60,7 @@ class SessionRegistry {
 
  private:
   void EraseLocked(const std::shared_ptr<Session>& session);
+  bool RegisteredLocked(const std::shared_ptr<Session>& session) const;
 
   mutable std::mutex mu_;
   std::unordered_map<core::DeviceId, std::shared_ptr<Session>> devices_;

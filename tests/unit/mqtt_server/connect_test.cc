@@ -130,6 +130,18 @@ TEST_F(ConnectTest, ConnectRateBeyondTheBucketIsRefused) {
   EXPECT_EQ(server_->stats().connects_rate_limited, 2u);
 }
 
+TEST_F(ConnectTest, SocketsBeyondMaxConnectionsAreClosedAtOnce) {
+  options_.max_connections = 1;
+  StartServer();
+  auto d = AddDevice("sensor-1");
+  auto first = Login(d);
+  RawClient second;
+  ASSERT_TRUE(second.Open(port_));
+  EXPECT_TRUE(second.WaitClosed());
+  EXPECT_EQ(server_->stats().sockets_refused, 1u);
+  EXPECT_FALSE(first->closed());
+}
+
 TEST_F(ConnectTest, SilentClientIsClosedAfterTheConnectTimeout) {
   options_.connect_timeout_ms = 200;
   StartServer();

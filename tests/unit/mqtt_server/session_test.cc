@@ -82,10 +82,10 @@ TEST_F(SessionTest, PingsKeepTheConnectionAlive) {
   RawClient client;
   ASSERT_TRUE(client.Open(port_));
   auto connect = RawClient::MakeConnect(Version::kV311, d.name, d.name, d.password);
-  connect.keep_alive = 1;
+  connect.keep_alive = 2;
   ASSERT_TRUE(client.Connect(connect));
-  // Three seconds of pings every half second: twice the time the server would allow silence.
-  for (int i = 0; i < 6; ++i) {
+  // Over four seconds of pings every half second: longer than the 3 s of silence allowed.
+  for (int i = 0; i < 8; ++i) {
     client.Send(Pingreq{});
     ASSERT_TRUE(client.ReceiveA<Pingresp>(2s)) << i;
     auto nothing = client.Receive(500ms);
@@ -133,6 +133,27 @@ TEST_F(SessionTest, InflightWindowFollowsTheReceiveMaximum) {
   auto p2 = client.ReceiveA<Publish>();
   ASSERT_TRUE(p2);
   EXPECT_EQ(Text(*p2), "2");
+}
+
+TEST_F(SessionTest, ResumedSessionIsPresentAndCleanStartDiscardsIt) {
+  StartServer();
+  auto d = AddDevice("car-1");
+  auto connect_with = [&](bool clean_start) {
+    RawClient client;
+    EXPECT_TRUE(client.Open(port_));
+    auto connect = RawClient::MakeConnect(Version::kV5, d.name, d.name, d.password);
+    connect.clean_start = clean_start;
+    connect.properties.SetSessionExpiryInterval(600);
+    auto ack = client.Connect(connect);
+    EXPECT_TRUE(ack);
+    client.Send(Disconnect{});
+    EXPECT_TRUE(client.WaitClosed());
+    return ack ? ack->session_present : false;
+  };
+  EXPECT_FALSE(connect_with(true));
+  EXPECT_TRUE(connect_with(false));
+  EXPECT_TRUE(connect_with(false));
+  EXPECT_FALSE(connect_with(true));
 }
 
 TEST_F(SessionTest, UnacknowledgedMessagesComeAgainWithDupAfterAReconnect) {
