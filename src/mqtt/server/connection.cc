@@ -39,7 +39,7 @@ void Connection::CheckDeadlines(SteadyClock::time_point now) {
   const std::int64_t now_ms = SteadyMs(now);
   const State state = state_.load();
   if (state == State::kClosing) {
-    if (now_ms - closing_since_ms_.load() > kLingerMs && !deadline_hit_.exchange(true)) {
+    if (now_ms - closing_since_ms_.load() > kLingerMs && !linger_hit_.exchange(true)) {
       asio::post(strand_, [self = shared_from_this()] { self->CloseNow(); });
     }
     return;
@@ -57,8 +57,9 @@ void Connection::CheckDeadlines(SteadyClock::time_point now) {
     return;
   }
   const std::uint32_t keep_alive = keep_alive_ms_.load();
-  // v5 §3.1.2.10: one and a half times the Keep Alive without a packet.
-  if (state == State::kConnected && keep_alive != 0 &&
+  // v5 §3.1.2.10: one and a half times the Keep Alive without a packet. Not while the server
+  // itself holds the connection up (a handler call runs, nothing is read meanwhile).
+  if (state == State::kConnected && keep_alive != 0 && !busy_.load() &&
       now_ms - last_packet_ms_.load() > std::int64_t{keep_alive} * 3 / 2 &&
       !deadline_hit_.exchange(true)) {
     Bump(ctx_.counters.keep_alive_timeouts);
@@ -126,9 +127,15 @@ asio::awaitable<void> Connection::ProcessPackets() {
     Packet packet = std::move(**next);
     if (auto* connect = std::get_if<Connect>(&packet)) {
       connect_taken_ = true;
+      busy_ = true;
       co_await HandleConnect(*connect);
+      busy_ = false;
+      last_packet_ms_ = SteadyMs(SteadyClock::now());
     } else if (auto* publish = std::get_if<Publish>(&packet)) {
+      busy_ = true;
       co_await HandlePublish(*publish);
+      busy_ = false;
+      last_packet_ms_ = SteadyMs(SteadyClock::now());
     } else if (const auto* puback = std::get_if<Puback>(&packet)) {
       HandlePuback(*puback);
     } else if (const auto* subscribe = std::get_if<Subscribe>(&packet)) {

@@ -109,7 +109,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<std::int64_t> last_packet_ms_{0};  // steady ms of the last packet received
   std::atomic<std::uint32_t> keep_alive_ms_{0};  // 0: no keep-alive
   std::atomic<std::int64_t> closing_since_ms_{0};
-  std::atomic<bool> deadline_hit_{false};
+  std::atomic<bool> deadline_hit_{false};  // the CONNECT or keep-alive deadline passed
+  std::atomic<bool> linger_hit_{false};    // the time to close after the last packet passed
+  std::atomic<bool> busy_{false};          // waiting on authentication or the handler
 
   // The framer of the packet in progress. The codec's Framer allocates its packet queue when
   // made, so an idle connection keeps none: one is made when bytes arrive (primed with a

@@ -74,6 +74,8 @@ TEST_F(SessionTest, SilentClientIsClosedAfterOneAndAHalfKeepAlives) {
   EXPECT_EQ(disconnect->reason_code, ReasonCode::kKeepAliveTimeout);
   EXPECT_TRUE(client.WaitClosed());
   EXPECT_EQ(server_->stats().keep_alive_timeouts, 1u);
+  // The client keeps its end open: the server closes the socket after the linger time.
+  EXPECT_TRUE(WaitFor([&] { return server_->stats().connections_open == 0; }, 10s));
 }
 
 TEST_F(SessionTest, PingsKeepTheConnectionAlive) {
