@@ -144,6 +144,70 @@ TEST_P(MosquittoTest, PersistentSessionReceivesWhatWasQueuedWhileOffline) {
   EXPECT_NE(r.out.find(text), std::string::npos) << r.out;
 }
 
+TEST_P(MosquittoTest, OperatorFollowsFleetEventsReadOnly) {
+  auto d = AddDevice("thermo-1");
+  const std::string secret = AddToken("dashboard", core::Role::kViewer);
+  std::vector<std::string> argv = {"mosquitto_sub",
+                                   "-h",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(port_),
+                                   "-V",
+                                   version(),
+                                   "-i",
+                                   "dash-1",
+                                   "-u",
+                                   "operator",
+                                   "-P",
+                                   secret,
+                                   "-t",
+                                   "events/#",
+                                   "-q",
+                                   "1",
+                                   "-v",
+                                   "-C",
+                                   "1",
+                                   "-W",
+                                   "20"};
+  testing::Background sub(argv, dir_ / "events.txt");
+  // The subscription lands a moment after the CONNECT: disable and enable until an event
+  // reaches the operator.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        (void)registry_->DisableDevice(admin(), d.id, "test");
+        (void)registry_->EnableDevice(admin(), d.id, "test");
+        return sub.Output().find("events/device/") != std::string::npos;
+      },
+      20s))
+      << sub.Output();
+  EXPECT_EQ(sub.Wait(10s), 0) << sub.Output();
+  EXPECT_NE(sub.Output().find("\"type\":\"device."), std::string::npos) << sub.Output();
+  // Read-only: a publish by the operator is refused (v5 PUBACK 0x87; 3.1.1 closed).
+  std::vector<std::string> pub = {"mosquitto_pub",
+                                  "-h",
+                                  "127.0.0.1",
+                                  "-p",
+                                  std::to_string(port_),
+                                  "-V",
+                                  version(),
+                                  "-i",
+                                  "dash-2",
+                                  "-u",
+                                  "operator",
+                                  "-P",
+                                  secret,
+                                  "-t",
+                                  "devices/thermo-1/commands",
+                                  "-m",
+                                  "x",
+                                  "-q",
+                                  "1"};
+  auto r = testing::Run(pub, 20s);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(handler_.publishes().empty());
+  EXPECT_GE(server_->stats().publishes_refused, 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, MosquittoTest, ::testing::Values("mqttv311", "mqttv5"),
                          [](const auto& info) { return std::string(info.param); });
 
