@@ -27,6 +27,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   const asio::any_io_executor& strand() const { return strand_; }
+  // Marks the connection as admitted by the connect rate already.
+  void SetAdmitted() { admitted_ = true; }
 
   // From any thread: ends the connection, v5 clients first told `reason` in a DISCONNECT.
   void Kick(ReasonCode reason);
@@ -58,6 +60,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerContext& ctx_;
   std::string cert_fingerprint_;  // TLS client certificate, lowercase hex SHA-256
+  bool admitted_ = false;         // took its admission token already (TLS, at accept)
   Bytes out_;                     // encoded packets waiting for the write in flight
   Bytes writing_;                 // the bytes of the write in flight
   bool write_in_flight_ = false;

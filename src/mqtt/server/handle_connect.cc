@@ -17,7 +17,8 @@ std::optional<ReasonCode> Connection::PrecheckConnect(const Connect& connect) {
     }
     if (connect.will && connect.will->retain) return ReasonCode::kRetainNotSupported;
   }
-  if (!ctx_.admission.TryTake(SteadyClock::now())) {
+  // A TLS connection was admitted before its handshake (see Listener::Serve).
+  if (!admitted_ && !ctx_.admission.TryTake(SteadyClock::now())) {
     Bump(ctx_.counters.connects_rate_limited);
     return ReasonCode::kConnectionRateExceeded;
   }

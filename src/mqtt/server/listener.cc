@@ -104,12 +104,20 @@ void Listener::Serve(tcp::socket socket) {
     return;
   }
   boost::system::error_code ec;
+  // A TLS handshake costs far more than a CONNECT: a storm of them is refused before it, by
+  // closing the socket (no CONNACK can be sent before the handshake).
+  if (tls_ != nullptr && !ctx_.admission.TryTake(SteadyClock::now())) {
+    Bump(ctx_.counters.connects_rate_limited);
+    socket.close(ec);
+    return;
+  }
   socket.set_option(tcp::no_delay(true), ec);
   std::string address = AddressOf(socket);
   Bump(ctx_.counters.connections_open);
   if (tls_ != nullptr) {
     auto conn = std::make_shared<StreamConnection<TlsStream>>(
         ctx_, TlsStream(std::move(socket), *tls_), std::move(address));
+    conn->SetAdmitted();
     ctx_.connections.Add(conn);
     conn->Start();
   } else {

@@ -139,6 +139,23 @@ TEST_F(TlsTest, PlainMqttOnTheTlsPortFailsTheHandshake) {
   EXPECT_TRUE(handler_.connects().empty());
 }
 
+TEST_F(TlsTest, HandshakesBeyondTheConnectRateAreRefusedBeforeTheyStart) {
+  server_.reset();
+  options_.max_connect_rate = 0.001;  // the burst and no more
+  options_.connect_burst = 1;
+  StartServer();
+  tls_port_ = server_->tls_port();
+  auto d = AddDevice("gw-1");
+  auto argv = Pub(d.name, "devices/gw-1/up");
+  argv.insert(argv.end(), {"-u", d.name, "-P", d.password});
+  EXPECT_EQ(testing::Run(argv, 30s).exit_code, 0);
+  auto refused = testing::Run(argv, 30s);
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_EQ(server_->stats().connects_rate_limited, 1u);
+  EXPECT_EQ(server_->stats().tls_handshake_failures, 0u);
+  EXPECT_EQ(handler_.publishes().size(), 1u);
+}
+
 using TlsOptionsTest = ServerFixture;
 
 TEST_F(TlsOptionsTest, MissingCertificateFailsTheStart) {
