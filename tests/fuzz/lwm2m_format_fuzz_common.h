@@ -36,8 +36,8 @@ inline TypeResolver TypesFor(std::uint8_t selector) {
   if ((selector & 0x80) == 0) return {};
   return [](const Path& path) -> std::optional<ResourceType> {
     static constexpr ResourceType kTypes[] = {
-        ResourceType::kString,   ResourceType::kInteger,         ResourceType::kFloat,
-        ResourceType::kBoolean,  ResourceType::kOpaque,          ResourceType::kTime,
+        ResourceType::kString,     ResourceType::kInteger,         ResourceType::kFloat,
+        ResourceType::kBoolean,    ResourceType::kOpaque,          ResourceType::kTime,
         ResourceType::kObjectLink, ResourceType::kUnsignedInteger, ResourceType::kCoreLink,
         ResourceType::kNone};
     if (!path.resource || *path.resource >= std::size(kTypes) * 2) return std::nullopt;

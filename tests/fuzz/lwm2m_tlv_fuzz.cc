@@ -1,4 +1,4 @@
-// Decodes any bytes as TLV (TS Core §7.4.3) and checks the decoder's contract (see
+// Decodes any bytes as TLV (TS Core, Data Formats) and checks the decoder's contract (see
 // lwm2m_format_fuzz_common.h): accepted payloads stay inside the request path and survive an
 // encode and a second decode unchanged; refusals are kInvalidArgument inside the input.
 #include "lwm2m_format_fuzz_common.h"

@@ -1,11 +1,10 @@
 #include "lwm2m/format/detail/cbor.h"
 
 #include <cbor.h>
+#include <fmt/format.h>
 
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/values.h"
 
@@ -206,7 +205,8 @@ void CborWriter::Bool(bool value) {
 }
 
 void CborWriter::Text(std::string_view text) {
-  Head([&](unsigned char* b, std::size_t n) { return cbor_encode_string_start(text.size(), b, n); });
+  Head(
+      [&](unsigned char* b, std::size_t n) { return cbor_encode_string_start(text.size(), b, n); });
   out_.insert(out_.end(), text.begin(), text.end());
 }
 

@@ -1,8 +1,8 @@
 #include "lwm2m/format/chooser.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace custos::lwm2m::format {
 namespace {

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "lwm2m/value.h"
 #include "lwm2m/format/content_format.h"
+#include "lwm2m/value.h"
 
 namespace custos::lwm2m::format {
 

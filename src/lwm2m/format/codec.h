@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "lwm2m/format/content_format.h"
 #include "lwm2m/path.h"
 #include "lwm2m/value.h"
-#include "lwm2m/format/content_format.h"
 
 namespace custos::lwm2m::format {
 
@@ -24,8 +24,8 @@ namespace custos::lwm2m::format {
 // anything malformed, mistyped, outside `base`, or in application/link-format (links are not
 // records: see link_format.h), with the byte offset where it is known.
 core::Result<std::vector<Record>> Decode(ContentFormat format,
-                                         std::span<const std::uint8_t> payload,
-                                         const Path& base, const TypeResolver& types);
+                                         std::span<const std::uint8_t> payload, const Path& base,
+                                         const TypeResolver& types);
 
 // Encodes records for a request on `base` (a Write, a Create, a Write-Composite;
 // the root when the records span objects). Records must be resources or resource instances
@@ -34,8 +34,7 @@ core::Result<std::vector<Record>> Decode(ContentFormat format,
 // object at most; only the SenML formats and LwM2M JSON carry times. kInvalidArgument for
 // what the format cannot say, naming the record.
 core::Result<std::vector<std::uint8_t>> Encode(ContentFormat format,
-                                               std::span<const Record> records,
-                                               const Path& base);
+                                               std::span<const Record> records, const Path& base);
 
 // The body of a Read-Composite or Observe-Composite request: SenML records with names only
 // ([{"n":"/3/0/0"},...]). SenML JSON and SenML CBOR only; kInvalidArgument otherwise.

@@ -27,15 +27,24 @@ ContentFormat Canonical(ContentFormat format) {
 
 const char* MediaType(ContentFormat format) {
   switch (Canonical(format)) {
-    case ContentFormat::kPlainText: return "text/plain;charset=utf-8";
-    case ContentFormat::kLinkFormat: return "application/link-format";
-    case ContentFormat::kOpaque: return "application/octet-stream";
-    case ContentFormat::kSenmlJson: return "application/senml+json";
-    case ContentFormat::kSenmlCbor: return "application/senml+cbor";
-    case ContentFormat::kTlv: return "application/vnd.oma.lwm2m+tlv";
-    case ContentFormat::kLwm2mJson: return "application/vnd.oma.lwm2m+json";
-    case ContentFormat::kLwm2mCbor: return "application/vnd.oma.lwm2m+cbor";
-    default: break;
+    case ContentFormat::kPlainText:
+      return "text/plain;charset=utf-8";
+    case ContentFormat::kLinkFormat:
+      return "application/link-format";
+    case ContentFormat::kOpaque:
+      return "application/octet-stream";
+    case ContentFormat::kSenmlJson:
+      return "application/senml+json";
+    case ContentFormat::kSenmlCbor:
+      return "application/senml+cbor";
+    case ContentFormat::kTlv:
+      return "application/vnd.oma.lwm2m+tlv";
+    case ContentFormat::kLwm2mJson:
+      return "application/vnd.oma.lwm2m+json";
+    case ContentFormat::kLwm2mCbor:
+      return "application/vnd.oma.lwm2m+cbor";
+    default:
+      break;
   }
   return "application/octet-stream";
 }

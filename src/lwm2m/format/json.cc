@@ -5,13 +5,12 @@
 // refuse repeated keys.
 #include "lwm2m/format/detail/json.h"
 
-#include <boost/json/basic_parser_impl.hpp>
+#include <fmt/format.h>
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cmath>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace custos::lwm2m::format::detail {
 namespace {
@@ -137,10 +136,9 @@ core::Result<json::value> ParseJson(Payload payload, std::string_view format) {
   std::size_t consumed = parser.write_some(false, text, payload.size(), ec);
   if (!ec && consumed != payload.size()) ec = json::make_error_code(json::error::extra_data);
   if (ec) {
-    std::string why = parser.handler().failure().empty() ? ec.message()
-                                                         : parser.handler().failure();
-    return Invalid(fmt::format("{}: invalid JSON at byte {}: {}", format, consumed, why),
-                   consumed);
+    std::string why =
+        parser.handler().failure().empty() ? ec.message() : parser.handler().failure();
+    return Invalid(fmt::format("{}: invalid JSON at byte {}: {}", format, consumed, why), consumed);
   }
   return parser.handler().Take();
 }

@@ -1,6 +1,6 @@
 // CoRE link format (RFC 6690, content format 40) as LwM2M uses it: the object list of a
-// Register or Update (TS Core §6.2.1: </>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</3/0>) and the
-// answer to a Discover (TS Core §6.3.2: </3/0/7>;dim=2;pmin=10;gt=50).
+// Register or Update (TS Core, Register: </>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</3/0>) and the
+// answer to a Discover (TS Core, Discover: </3/0/7>;dim=2;pmin=10;gt=50).
 #pragma once
 
 #include <cstdint>
@@ -53,7 +53,7 @@ const Link* FindRootLink(std::span<const Link> links);
 // there is no root link or no ct. kInvalidArgument when ct is not numbers up to 65535.
 core::Result<std::vector<std::uint16_t>> DeclaredContentFormats(std::span<const Link> links);
 
-// The attributes of TS Core §5.1.2 (and 1.1's epmin/epmax) on one link of a Discover answer.
+// The notification attributes of TS Core (with 1.1's epmin/epmax) on one link of a Discover answer.
 struct Attributes {
   std::optional<std::uint32_t> pmin, pmax, epmin, epmax;  // seconds
   std::optional<double> gt, lt, st;

@@ -2,6 +2,8 @@
 // content formats, and the notification attributes of a Discover answer.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "lwm2m/format/detail/values.h"
 #include "lwm2m/format/link_format.h"
 
@@ -67,41 +69,40 @@ core::Result<std::vector<std::uint16_t>> DeclaredContentFormats(std::span<const 
 }
 
 core::Result<Attributes> ReadAttributes(const Link& link) {
+  using Seconds = std::optional<std::uint32_t> Attributes::*;
+  using Threshold = std::optional<double> Attributes::*;
+  static const std::pair<std::string_view, Seconds> kPeriods[] = {{"pmin", &Attributes::pmin},
+                                                                  {"pmax", &Attributes::pmax},
+                                                                  {"epmin", &Attributes::epmin},
+                                                                  {"epmax", &Attributes::epmax}};
+  static const std::pair<std::string_view, Threshold> kThresholds[] = {
+      {"gt", &Attributes::gt}, {"lt", &Attributes::lt}, {"st", &Attributes::st}};
   Attributes a;
   for (const auto& param : link.params) {
-    const std::string& name = param.name;
     auto refuse = [&](std::string_view what) {
-      return Invalid(fmt::format("attribute {} of <{}> is not {}", name, link.target, what));
+      return Invalid(fmt::format("attribute {} of <{}> is not {}", param.name, link.target, what));
     };
-    auto seconds = [&](std::optional<std::uint32_t>& slot) -> core::Result<void> {
-      auto v = param.value ? detail::ParseUint64(*param.value) : std::nullopt;
+    const std::string* value = param.value ? &*param.value : nullptr;
+    for (const auto& [name, slot] : kPeriods) {
+      if (param.name != name) continue;
+      auto v = value ? detail::ParseUint64(*value) : std::nullopt;
       if (!v || *v > UINT32_MAX) return refuse("whole seconds");
-      slot = static_cast<std::uint32_t>(*v);
-      return {};
-    };
-    auto number = [&](std::optional<double>& slot) -> core::Result<void> {
-      auto v = param.value ? detail::ParseFloat(*param.value) : std::nullopt;
+      a.*slot = static_cast<std::uint32_t>(*v);
+    }
+    for (const auto& [name, slot] : kThresholds) {
+      if (param.name != name) continue;
+      auto v = value ? detail::ParseFloat(*value) : std::nullopt;
       if (!v) return refuse("a decimal number");
-      slot = *v;
-      return {};
-    };
-    core::Result<void> ok;
-    if (name == "pmin") ok = seconds(a.pmin);
-    else if (name == "pmax") ok = seconds(a.pmax);
-    else if (name == "epmin") ok = seconds(a.epmin);
-    else if (name == "epmax") ok = seconds(a.epmax);
-    else if (name == "gt") ok = number(a.gt);
-    else if (name == "lt") ok = number(a.lt);
-    else if (name == "st") ok = number(a.st);
-    else if (name == "dim") {
-      auto v = param.value ? detail::ParseUint64(*param.value) : std::nullopt;
+      a.*slot = *v;
+    }
+    if (param.name == "dim") {
+      auto v = value ? detail::ParseUint64(*value) : std::nullopt;
       if (!v || *v > 65535) return refuse("a count up to 65535");
       a.dim = static_cast<std::uint16_t>(*v);
-    } else if (name == "ver") {
-      if (!param.value || !IsVersion(*param.value)) return refuse("a version \"major.minor\"");
-      a.ver = *param.value;
+    } else if (param.name == "ver") {
+      if (!value || !IsVersion(*value)) return refuse("a version \"major.minor\"");
+      a.ver = *value;
     }
-    if (!ok) return tl::unexpected(ok.error());
   }
   return a;
 }

@@ -1,9 +1,9 @@
-// LwM2M CBOR (TS Core 1.2 §7.4.6, content format 11544): nested maps keyed by path levels —
+// LwM2M CBOR (TS Core 1.2, Data Formats; content format 11544): nested maps keyed by path levels —
 // each key one id or an array of ids — down to resource values.
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/cbor.h"
 #include "lwm2m/format/detail/codecs.h"
@@ -201,8 +201,8 @@ core::Result<Bytes> EncodeLwm2mCbor(std::span<const Record> records, const Path&
       node = &node->children[LevelId(record->path, level)];
     }
     if (node->value || !node->children.empty()) {
-      return Invalid(fmt::format("LwM2M CBOR: {} has both a value and instances",
-                                 ToString(record->path)));
+      return Invalid(
+          fmt::format("LwM2M CBOR: {} has both a value and instances", ToString(record->path)));
     }
     node->value = &record->value;
   }

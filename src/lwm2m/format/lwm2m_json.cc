@@ -1,4 +1,4 @@
-// LwM2M JSON (TS 1.0 §6.4.4, content format 11543): {"bn": base name, "bt": base time,
+// LwM2M JSON (TS 1.0, Data Formats; content format 11543): {"bn": base name, "bt": base time,
 // "e": [{"n", "v" | "sv" | "bv" | "ov", "t"}]}. The SenML model with the labels of an earlier
 // SenML draft: Opaque values travel as base64 in "sv", Objlnk as "oid:iid" in "ov".
 #include <fmt/format.h>
@@ -79,8 +79,8 @@ core::Result<Bytes> EncodeLwm2mJson(std::span<const Record> records, const Path&
   auto pack = ToSenml(records, base, Dialect::kLwm2mJson);
   if (!pack) return tl::unexpected(pack.error());
   std::string out = "{\"bn\":";
-  AppendJsonString(out, pack->empty() ? (base.IsRoot() ? "/" : ToString(base) + "/")
-                                      : *pack->front().bn);
+  AppendJsonString(
+      out, pack->empty() ? (base.IsRoot() ? "/" : ToString(base) + "/") : *pack->front().bn);
   out += ",\"e\":[";
   for (std::size_t i = 0; i < pack->size(); ++i) {
     const SenmlRecord& r = (*pack)[i];

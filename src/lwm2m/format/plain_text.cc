@@ -1,7 +1,7 @@
-// Plain text (TS Core §7.4.1) and opaque (§7.4.2): one resource value, typed by the resolver.
-#include <cmath>
-
+// Plain text (TS Core, Data Formats) and opaque: one resource value, typed by the resolver.
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "lwm2m/format/detail/codecs.h"
 #include "lwm2m/format/detail/records.h"

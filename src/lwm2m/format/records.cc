@@ -1,9 +1,9 @@
 #include "lwm2m/format/detail/records.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/values.h"
 
@@ -13,16 +13,16 @@ core::Result<void> CheckRecords(std::span<const Record> records, const Path& bas
                                 std::string_view format, bool times) {
   for (const auto& record : records) {
     if (record.path.depth() < 3) {
-      return Invalid(fmt::format("{}: record at {} is not a resource", format,
-                                 ToString(record.path)));
+      return Invalid(
+          fmt::format("{}: record at {} is not a resource", format, ToString(record.path)));
     }
     if (!base.Contains(record.path)) {
-      return Invalid(fmt::format("{}: record at {} is outside {}", format,
-                                 ToString(record.path), ToString(base)));
+      return Invalid(fmt::format("{}: record at {} is outside {}", format, ToString(record.path),
+                                 ToString(base)));
     }
     if (!times && record.time) {
-      return Invalid(fmt::format("{}: carries no time (record at {})", format,
-                                 ToString(record.path)));
+      return Invalid(
+          fmt::format("{}: carries no time (record at {})", format, ToString(record.path)));
     }
     if (record.time && !std::isfinite(*record.time)) {
       return Invalid(fmt::format("{}: time of {} is not finite", format, ToString(record.path)));
@@ -34,8 +34,8 @@ core::Result<void> CheckRecords(std::span<const Record> records, const Path& bas
     const Record& b = *sorted[i];
     // Sorted, a resource comes right before its first instance.
     if (a.path.depth() == 3 && b.path.depth() == 4 && b.path.Parent() == a.path) {
-      return Invalid(fmt::format("{}: {} has both a value and instances", format,
-                                 ToString(a.path)));
+      return Invalid(
+          fmt::format("{}: {} has both a value and instances", format, ToString(a.path)));
     }
     if (a.path != b.path) continue;
     // A path repeats only with distinct times (a Send of a series).
@@ -66,20 +66,32 @@ Path Truncate(const Path& path, int depth) {
 
 std::uint16_t LevelId(const Path& path, int level) {
   switch (level) {
-    case 1: return *path.object;
-    case 2: return *path.instance;
-    case 3: return *path.resource;
-    default: return *path.resource_instance;
+    case 1:
+      return *path.object;
+    case 2:
+      return *path.instance;
+    case 3:
+      return *path.resource;
+    default:
+      return *path.resource_instance;
   }
 }
 
 Path Child(const Path& path, std::uint16_t id) {
   Path out = path;
   switch (path.depth()) {
-    case 0: out.object = id; break;
-    case 1: out.instance = id; break;
-    case 2: out.resource = id; break;
-    default: out.resource_instance = id; break;
+    case 0:
+      out.object = id;
+      break;
+    case 1:
+      out.instance = id;
+      break;
+    case 2:
+      out.resource = id;
+      break;
+    default:
+      out.resource_instance = id;
+      break;
   }
   return out;
 }

@@ -1,8 +1,8 @@
 #include "lwm2m/format/detail/senml.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "lwm2m/format/detail/records.h"
 
@@ -32,8 +32,8 @@ core::Result<Value> TypedValue(const SenmlRecord& r, const std::optional<Number>
   const char* string_label = dialect == Dialect::kSenml ? "vs" : "sv";
   const char* bool_label = dialect == Dialect::kSenml ? "vb" : "bv";
   const char* link_label = dialect == Dialect::kSenml ? "vlo" : "ov";
-  int count = r.v.has_value() + r.vs.has_value() + r.vb.has_value() + r.vd.has_value() +
-              r.vlo.has_value();
+  int count =
+      r.v.has_value() + r.vs.has_value() + r.vb.has_value() + r.vd.has_value() + r.vlo.has_value();
   if (count == 0) return Invalid("no value");
   if (count > 1) return Invalid("more than one value");
   auto mismatch = [&](const char* label) {
@@ -87,9 +87,7 @@ std::string Relative(const Path& path, const Path& prefix) {
   return out;
 }
 
-std::string WithSlash(const Path& path) {
-  return path.IsRoot() ? "/" : ToString(path) + "/";
-}
+std::string WithSlash(const Path& path) { return path.IsRoot() ? "/" : ToString(path) + "/"; }
 
 }  // namespace
 
@@ -109,15 +107,16 @@ core::Result<Records> ResolveSenml(const std::vector<SenmlRecord>& pack, const P
     };
     auto path = NameOf(r, bn);
     if (!path) return fail(path.error());
-    if (path->depth() < 3) return Invalid(fmt::format("{}: {} is not a resource", Where(r, i),
-                                                      ToString(*path)), r.position);
+    if (path->depth() < 3)
+      return Invalid(fmt::format("{}: {} is not a resource", Where(r, i), ToString(*path)),
+                     r.position);
     auto value = TypedValue(r, bv, TypeAt(types, *path), dialect);
     if (!value) return fail(value.error());
     std::optional<double> time;
     if (bt || r.t) {
       time = bt.value_or(0) + r.t.value_or(0);
-      if (!std::isfinite(*time)) return Invalid(fmt::format("{}: time is not finite",
-                                                            Where(r, i)), r.position);
+      if (!std::isfinite(*time))
+        return Invalid(fmt::format("{}: time is not finite", Where(r, i)), r.position);
     }
     out.push_back(Record{*path, std::move(*value), time});
   }
@@ -133,12 +132,10 @@ core::Result<std::vector<Path>> ResolveSenmlPaths(const std::vector<SenmlRecord>
     const SenmlRecord& r = pack[i];
     if (r.bn) bn = r.bn;
     if (r.v || r.vs || r.vb || r.vd || r.vlo || r.t || r.bt || r.bv) {
-      return Invalid(fmt::format("{}: a path list carries names only", Where(r, i)),
-                     r.position);
+      return Invalid(fmt::format("{}: a path list carries names only", Where(r, i)), r.position);
     }
     auto path = NameOf(r, bn);
-    if (!path) return Invalid(fmt::format("{}: {}", Where(r, i), path.error().message),
-                              r.position);
+    if (!path) return Invalid(fmt::format("{}: {}", Where(r, i), path.error().message), r.position);
     out.push_back(*path);
   }
   return out;
@@ -196,13 +193,27 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out += '"';
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<int>(c));

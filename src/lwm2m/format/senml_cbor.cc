@@ -1,9 +1,9 @@
-// SenML CBOR (RFC 8428 §6, TS Core §7.4.5): an array of maps keyed by SenML's integer labels,
+// SenML CBOR (RFC 8428 §6, TS Core 1.1): an array of maps keyed by SenML's integer labels,
 // with LwM2M's Objlnk under the text label "vlo".
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/cbor.h"
 #include "lwm2m/format/detail/senml.h"
@@ -73,16 +73,23 @@ core::Result<void> ReadField(CborReader& reader, std::int64_t label, SenmlRecord
     return {};
   };
   switch (label) {
-    case kBaseName: return text(r.bn);
-    case kName: return text(r.n);
-    case kBaseTime: return time(r.bt);
-    case kTime: return time(r.t);
-    case kBaseValue: return number(r.bv);
-    case kValue: return number(r.v);
-    case kStringValue: return text(r.vs);
+    case kBaseName:
+      return text(r.bn);
+    case kName:
+      return text(r.n);
+    case kBaseTime:
+      return time(r.bt);
+    case kTime:
+      return time(r.t);
+    case kBaseValue:
+      return number(r.bv);
+    case kValue:
+      return number(r.v);
+    case kStringValue:
+      return text(r.vs);
     case kBoolValue:
-      if (value->kind != CborKind::kBool) return Invalid("SenML CBOR: expected a boolean",
-                                                         value->offset);
+      if (value->kind != CborKind::kBool)
+        return Invalid("SenML CBOR: expected a boolean", value->offset);
       r.vb = value->boolean;
       return {};
     case kDataValue: {
@@ -130,8 +137,7 @@ core::Result<SenmlRecord> ReadRecord(CborReader& reader, const CborItem* head) {
         if (!s) return tl::unexpected(s.error());
         r.vlo = std::move(*s);
       } else if (!name->empty() && name->back() == '_') {
-        return Invalid(fmt::format("SenML CBOR: must-understand field \"{}\"", *name),
-                       key->offset);
+        return Invalid(fmt::format("SenML CBOR: must-understand field \"{}\"", *name), key->offset);
       } else {
         auto value = reader.Next();
         if (!value) return tl::unexpected(value.error());

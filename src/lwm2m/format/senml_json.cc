@@ -1,4 +1,4 @@
-// SenML JSON (RFC 8428 §5, TS Core §7.4.4): an array of records with labelled fields.
+// SenML JSON (RFC 8428 §5, TS Core 1.1): an array of records with labelled fields.
 #include <fmt/format.h>
 
 #include "lwm2m/format/detail/json.h"

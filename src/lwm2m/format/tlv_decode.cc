@@ -1,9 +1,9 @@
-// TLV decoding (TS Core §7.4.3): nested elements down to resource values, strict about
+// TLV decoding (TS Core, Data Formats): nested elements down to resource values, strict about
 // lengths, nesting and value sizes.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/codecs.h"
 #include "lwm2m/format/detail/records.h"
@@ -15,10 +15,14 @@ namespace {
 
 const char* KindName(TlvKind kind) {
   switch (kind) {
-    case TlvKind::kObjectInstance: return "object instance";
-    case TlvKind::kResourceInstance: return "resource instance";
-    case TlvKind::kMultipleResource: return "multiple resource";
-    case TlvKind::kResource: return "resource";
+    case TlvKind::kObjectInstance:
+      return "object instance";
+    case TlvKind::kResourceInstance:
+      return "resource instance";
+    case TlvKind::kMultipleResource:
+      return "multiple resource";
+    case TlvKind::kResource:
+      return "resource";
   }
   return "?";
 }
@@ -54,9 +58,9 @@ core::Result<TlvElement> ReadElement(Payload bytes, std::size_t pos, std::size_t
   }
   e.value = pos + header;
   if (end - e.value < e.length) {
-    return Invalid(fmt::format("TLV {} {} of length {} runs past the end", KindName(e.kind),
-                               e.id, e.length),
-                   pos);
+    return Invalid(
+        fmt::format("TLV {} {} of length {} runs past the end", KindName(e.kind), e.id, e.length),
+        pos);
   }
   return e;
 }

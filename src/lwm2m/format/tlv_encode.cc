@@ -1,10 +1,10 @@
-// TLV encoding (TS Core §7.4.3): the shortest header and the shortest integer that holds each
-// value, elements nested as deep as the request path leaves them.
+// TLV encoding (TS Core, Data Formats): the shortest header and the shortest integer that holds
+// each value, elements nested as deep as the request path leaves them.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "lwm2m/format/detail/codecs.h"
 #include "lwm2m/format/detail/records.h"
@@ -37,8 +37,8 @@ core::Result<void> AppendElement(Bytes& out, TlvKind kind, std::uint16_t id,
 
 Bytes SignedBytes(std::int64_t v) {
   Bytes out;
-  std::size_t n = (v >= -128 && v <= 127)       ? 1
-                  : (v >= -32768 && v <= 32767) ? 2
+  std::size_t n = (v >= -128 && v <= 127)              ? 1
+                  : (v >= -32768 && v <= 32767)        ? 2
                   : (v >= INT32_MIN && v <= INT32_MAX) ? 4
                                                        : 8;
   AppendBigEndian(out, static_cast<std::uint64_t>(v), n);
@@ -93,8 +93,7 @@ core::Result<void> AppendResource(Bytes& out, Sorted group) {
   Bytes inner;
   for (const Record* r : group) {
     if (r->path.depth() != 4) {
-      return Invalid(fmt::format("TLV: {} has both a value and instances",
-                                 ToString(r->path)));
+      return Invalid(fmt::format("TLV: {} has both a value and instances", ToString(r->path)));
     }
     auto ok = AppendElement(inner, TlvKind::kResourceInstance, *r->path.resource_instance,
                             std::visit(ValueBytes{}, r->value));

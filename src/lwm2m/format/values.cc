@@ -1,11 +1,11 @@
 #include "lwm2m/format/detail/values.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace custos::lwm2m::format::detail {
 namespace {

@@ -27,8 +27,7 @@ TEST(ChooserTest, ParsesVersions) {
 TEST(ChooserTest, LwM2M10GetsTlvAndPlainText) {
   EXPECT_EQ(Choose(V::kV1_0, {}, Shape::kTree), ContentFormat::kTlv);
   EXPECT_EQ(Choose(V::kV1_0, {11543, 110}, Shape::kTree), ContentFormat::kTlv);
-  EXPECT_EQ(Choose(V::kV1_0, {}, Shape::kValue, ResourceType::kInteger),
-            ContentFormat::kPlainText);
+  EXPECT_EQ(Choose(V::kV1_0, {}, Shape::kValue, ResourceType::kInteger), ContentFormat::kPlainText);
   EXPECT_EQ(Choose(V::kV1_0, {}, Shape::kValue, ResourceType::kOpaque), ContentFormat::kOpaque);
   EXPECT_EQ(Choose(V::kV1_0, {}, Shape::kValue), ContentFormat::kPlainText);
   auto composite = ChooseFormat(V::kV1_0, std::vector<std::uint16_t>{110}, Shape::kComposite);

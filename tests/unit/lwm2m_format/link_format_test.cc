@@ -18,7 +18,8 @@ std::string Serialized(const std::vector<Link>& links) {
 }
 
 TEST(LinkFormatTest, ARegistrationPayload) {
-  constexpr std::string_view kRegister = R"(</>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</3/0>,</5>;ver=1.0)";
+  constexpr std::string_view kRegister =
+      R"(</>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</3/0>,</5>;ver=1.0)";
   auto links = Parsed(kRegister);
   ASSERT_EQ(links.size(), 4u);
   EXPECT_EQ(links[0], (Link{"/", {{"rt", "oma.lwm2m", true}, {"ct", "110", false}}}));
@@ -76,9 +77,9 @@ TEST(LinkFormatTest, ADiscoverAnswerAndItsAttributes) {
   auto ver = ReadAttributes(Parsed(R"(</3>;ver="1.1")")[0]);
   ASSERT_TRUE(ver);
   EXPECT_EQ(ver->ver, "1.1");
-  for (std::string_view text : {"</3/0>;pmin=-1", "</3/0>;pmin=1.5", "</3/0>;gt=abc",
-                                "</3/0>;dim=65536", "</3>;ver=1", "</3>;ver=a.b", "</3/0>;pmax",
-                                "</3/0>;pmin=4294967296"}) {
+  for (std::string_view text :
+       {"</3/0>;pmin=-1", "</3/0>;pmin=1.5", "</3/0>;gt=abc", "</3/0>;dim=65536", "</3>;ver=1",
+        "</3>;ver=a.b", "</3/0>;pmax", "</3/0>;pmin=4294967296"}) {
     EXPECT_FALSE(ReadAttributes(Parsed(text)[0])) << text;
   }
 }
@@ -98,7 +99,8 @@ TEST(LinkFormatTest, QuotingAndEscaping) {
   // Percent-encoded targets and the characters of a ptoken.
   EXPECT_EQ(Serialized(Parsed("</a%20b>;v=<x>=:?@[]")), "</a%20b>;v=<x>=:?@[]");
   // UTF-8 in quoted strings.
-  EXPECT_EQ(Parsed("</a>;title=\"\xc3\xa9t\xc3\xa9\"")[0].Find("title")->value, "\xc3\xa9t\xc3\xa9");
+  EXPECT_EQ(Parsed("</a>;title=\"\xc3\xa9t\xc3\xa9\"")[0].Find("title")->value,
+            "\xc3\xa9t\xc3\xa9");
 }
 
 TEST(LinkFormatTest, RefusesMalformedLinksWithThePosition) {

@@ -63,24 +63,23 @@ TEST(Lwm2mJsonTest, BaseNamesOfEveryShape) {
 }
 
 TEST(Lwm2mJsonTest, TimesAreBaseTimePlusTime) {
-  auto records = FromJson(
-      R"({"bn":"/1024/0/","e":[{"n":"1","v":22.9,"t":-30},{"n":"1","v":22.4,"t":-5},)"
-      R"({"n":"0","sv":"a string","t":-5}],"bt":25462634})",
-      "/1024/0");
+  auto records =
+      FromJson(R"({"bn":"/1024/0/","e":[{"n":"1","v":22.9,"t":-30},{"n":"1","v":22.4,"t":-5},)"
+               R"({"n":"0","sv":"a string","t":-5}],"bt":25462634})",
+               "/1024/0");
   ASSERT_TRUE(records) << records.error().message;
-  EXPECT_EQ(*records, (std::vector<Record>{At("/1024/0/1", 22.9, 25462634.0 - 30),
-                                           At("/1024/0/1", 22.4, 25462634.0 - 5),
-                                           At("/1024/0/0", std::string("a string"),
-                                              25462634.0 - 5)}));
+  EXPECT_EQ(*records,
+            (std::vector<Record>{At("/1024/0/1", 22.9, 25462634.0 - 30),
+                                 At("/1024/0/1", 22.4, 25462634.0 - 5),
+                                 At("/1024/0/0", std::string("a string"), 25462634.0 - 5)}));
   EXPECT_EQ(Encoded({At("/1024/0/1", 22.4, 1700000000.0)}, "/1024/0/1"),
             R"({"bn":"/1024/0/1","e":[{"v":22.4,"t":1700000000}]})");
 }
 
 TEST(Lwm2mJsonTest, OpaqueBooleanAndLinks) {
-  auto records = FromJson(
-      R"({"bn":"/","e":[{"n":"5/0/0","sv":"AQIDBAU="},{"n":"1/0/6","bv":true},)"
-      R"({"n":"66/0/2","ov":"67:0"},{"n":"1024/0/1","v":10.5}]})",
-      "/");
+  auto records = FromJson(R"({"bn":"/","e":[{"n":"5/0/0","sv":"AQIDBAU="},{"n":"1/0/6","bv":true},)"
+                          R"({"n":"66/0/2","ov":"67:0"},{"n":"1024/0/1","v":10.5}]})",
+                          "/");
   ASSERT_TRUE(records) << records.error().message;
   std::vector<Record> expected = {At("/5/0/0", Opaque{1, 2, 3, 4, 5}), At("/1/0/6", true),
                                   At("/66/0/2", ObjectLink{67, 0}), At("/1024/0/1", 10.5)};

@@ -5,8 +5,8 @@
 namespace custos::lwm2m::format {
 namespace {
 
-using testing::At;
 using testing::AsText;
+using testing::At;
 using testing::ExampleTypes;
 using testing::Text;
 using I = std::int64_t;
@@ -55,15 +55,31 @@ TEST(PlainTextTest, RefusesWhatDoesNotParseAsTheType) {
     const char* path;
   };
   for (const auto& [text, path] : std::vector<Case>{
-           {"1.5", "/3/0/9"},      {"+1", "/3/0/9"},        {" 1", "/3/0/9"},
-           {"1 ", "/3/0/9"},       {"", "/3/0/9"},          {"0x10", "/3/0/9"},
-           {"9223372036854775808", "/3/0/9"},  {"-1", "/0/0/16"},
-           {"18446744073709551616", "/0/0/16"}, {"inf", "/1024/0/1"}, {"nan", "/1024/0/1"},
-           {"1e999", "/1024/0/1"}, {"0x1p3", "/1024/0/1"}, {"", "/1024/0/1"},
-           {"true", "/1/0/6"},     {"2", "/1/0/6"},         {"3", "/66/0/2"},
-           {"3:65536", "/66/0/2"}, {"a:0", "/66/0/2"},      {"3:", "/66/0/2"},
-           {"AQIDBAV", "/5/0/0"},  {"AQ ID", "/5/0/0"},     {"\xff", "/3/0/0"},
-           {"x", "/3/0/4"},        {"1.0", "/3/0/13"},
+           {"1.5", "/3/0/9"},
+           {"+1", "/3/0/9"},
+           {" 1", "/3/0/9"},
+           {"1 ", "/3/0/9"},
+           {"", "/3/0/9"},
+           {"0x10", "/3/0/9"},
+           {"9223372036854775808", "/3/0/9"},
+           {"-1", "/0/0/16"},
+           {"18446744073709551616", "/0/0/16"},
+           {"inf", "/1024/0/1"},
+           {"nan", "/1024/0/1"},
+           {"1e999", "/1024/0/1"},
+           {"0x1p3", "/1024/0/1"},
+           {"", "/1024/0/1"},
+           {"true", "/1/0/6"},
+           {"2", "/1/0/6"},
+           {"3", "/66/0/2"},
+           {"3:65536", "/66/0/2"},
+           {"a:0", "/66/0/2"},
+           {"3:", "/66/0/2"},
+           {"AQIDBAV", "/5/0/0"},
+           {"AQ ID", "/5/0/0"},
+           {"\xff", "/3/0/0"},
+           {"x", "/3/0/4"},
+           {"1.0", "/3/0/13"},
        }) {
     auto result = FromText(text, path);
     ASSERT_FALSE(result) << "'" << text << "' at " << path;
@@ -75,8 +91,7 @@ TEST(PlainTextTest, RefusesWhatDoesNotParseAsTheType) {
 
 TEST(PlainTextTest, WritesEachTypeAsTheSpecificationSpellsIt) {
   EXPECT_EQ(ToText(At("/3/0/9", I{-7})), "-7");
-  EXPECT_EQ(ToText(At("/0/0/16", std::uint64_t{18446744073709551615ULL})),
-            "18446744073709551615");
+  EXPECT_EQ(ToText(At("/0/0/16", std::uint64_t{18446744073709551615ULL})), "18446744073709551615");
   EXPECT_EQ(ToText(At("/1024/0/1", 22.9)), "22.9");
   EXPECT_EQ(ToText(At("/1024/0/1", 1e21)), "1e+21");
   EXPECT_EQ(ToText(At("/1/0/6", true)), "1");

@@ -34,10 +34,10 @@ std::vector<Record> EveryType() {
 TypeResolver EveryTypeResolver() {
   return [](const Path& path) -> std::optional<ResourceType> {
     static constexpr ResourceType kTypes[] = {
-        ResourceType::kString, ResourceType::kFloat,  ResourceType::kBoolean,
+        ResourceType::kString,   ResourceType::kFloat,   ResourceType::kBoolean,
         ResourceType::kCoreLink, ResourceType::kInteger, ResourceType::kUnsignedInteger,
-        ResourceType::kOpaque, ResourceType::kTime,  ResourceType::kObjectLink,
-        ResourceType::kFloat,  ResourceType::kString};
+        ResourceType::kOpaque,   ResourceType::kTime,    ResourceType::kObjectLink,
+        ResourceType::kFloat,    ResourceType::kString};
     if (!path.resource || *path.resource > 10) return std::nullopt;
     return kTypes[*path.resource];
   };
@@ -65,8 +65,8 @@ TEST_P(RoundTripTest, EveryValueType) {
 }
 
 TEST_P(RoundTripTest, AnObjectOfTwoInstances) {
-  std::vector<Record> records = {At("/2/0/0", I{1}), At("/2/0/2/127", I{7}),
-                                 At("/2/1/0", I{3}), At("/2/1/2/310", I{1})};
+  std::vector<Record> records = {At("/2/0/0", I{1}), At("/2/0/2/127", I{7}), At("/2/1/0", I{3}),
+                                 At("/2/1/2/310", I{1})};
   auto base = ParsePath("/2").value();
   auto bytes = Encode(GetParam(), records, base);
   ASSERT_TRUE(bytes) << bytes.error().message;
@@ -82,8 +82,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, RoundTripTest,
                          [](const auto& info) { return std::to_string(IdOf(info.param)); });
 
 TEST(DispatchTest, LinkFormatCarriesNoRecords) {
-  auto decoded = Decode(ContentFormat::kLinkFormat, testing::Text("</3/0>"),
-                        ParsePath("/3/0").value(), {});
+  auto decoded =
+      Decode(ContentFormat::kLinkFormat, testing::Text("</3/0>"), ParsePath("/3/0").value(), {});
   ASSERT_FALSE(decoded);
   EXPECT_NE(decoded.error().message.find("application/link-format"), std::string::npos);
   EXPECT_FALSE(Encode(ContentFormat::kLinkFormat, DeviceRecords(), ParsePath("/3/0").value()));

@@ -71,10 +71,15 @@ TEST(SenmlCborTest, OpaqueAndFloatValues) {
 
 TEST(SenmlCborTest, EveryTypeRoundTrips) {
   std::vector<Record> records = {
-      At("/1024/0/0", std::string("s")), At("/1024/0/1", 1.25), At("/1024/0/2", false),
-      At("/1024/0/3", CoreLink{"</1>"}),  At("/66/0/2", ObjectLink{65535, 65535}),
-      At("/0/0/3", Opaque{}),             At("/0/0/16", std::uint64_t{1}),
-      At("/3/0/13", TimeValue{-1}),       At("/3/0/9", I{-9223372036854775807LL - 1}),
+      At("/1024/0/0", std::string("s")),
+      At("/1024/0/1", 1.25),
+      At("/1024/0/2", false),
+      At("/1024/0/3", CoreLink{"</1>"}),
+      At("/66/0/2", ObjectLink{65535, 65535}),
+      At("/0/0/3", Opaque{}),
+      At("/0/0/16", std::uint64_t{1}),
+      At("/3/0/13", TimeValue{-1}),
+      At("/3/0/9", I{-9223372036854775807LL - 1}),
   };
   auto bytes = Encode(ContentFormat::kSenmlCbor, records, Path::Root());
   ASSERT_TRUE(bytes);

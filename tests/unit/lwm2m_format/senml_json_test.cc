@@ -53,7 +53,8 @@ TEST(SenmlJsonTest, SingleAndMultipleResources) {
   EXPECT_EQ(Decoded(R"([{"n":"/1024/0/1","v":20.0}])", "/1024/0/1"),
             std::vector<Record>{At("/1024/0/1", 20.0)});
   std::vector<Record> multiple = {At("/3/0/7/0", I{3800}), At("/3/0/7/1", I{5000})};
-  constexpr std::string_view kMultiple = R"([{"bn":"/3/0/7/","n":"0","v":3800},{"n":"1","v":5000}])";
+  constexpr std::string_view kMultiple =
+      R"([{"bn":"/3/0/7/","n":"0","v":3800},{"n":"1","v":5000}])";
   EXPECT_EQ(Decoded(kMultiple, "/3/0/7"), multiple);
   EXPECT_EQ(Encoded(multiple, "/3/0/7"), kMultiple);
   // Exponents, and integers past int64.
@@ -82,9 +83,10 @@ TEST(SenmlJsonTest, CompositeAndSendSpanObjects) {
                     "/"),
             composite);
   // Encoded from the root, in path order, a base name per instance.
-  EXPECT_EQ(Encoded(composite, "/"),
-            R"([{"bn":"/1/0/","n":"1","v":86400},{"bn":"/3/0/","n":"0","vs":"Open Mobile Alliance"},)"
-            R"({"n":"9","v":95}])");
+  EXPECT_EQ(
+      Encoded(composite, "/"),
+      R"([{"bn":"/1/0/","n":"1","v":86400},{"bn":"/3/0/","n":"0","vs":"Open Mobile Alliance"},)"
+      R"({"n":"9","v":95}])");
   // A Send of time series: base time plus time, the base time kept for later records.
   auto sent = Decoded(R"([{"bn":"/3303/0/5700","bt":1699877805.766,"v":-128.8},)"
                       R"({"bn":"/6/0/0","t":0.101,"v":-39.0},)"
@@ -95,10 +97,11 @@ TEST(SenmlJsonTest, CompositeAndSendSpanObjects) {
   EXPECT_EQ(sent[1], At("/6/0/0", -39.0, 1699877805.766 + 0.101));
   EXPECT_EQ(sent[2], At("/3303/0/5700", 21.0, 1699877805.766 - 5));
   // Times go back out as they are, integral ones as integers.
-  EXPECT_EQ(Encoded({At("/3303/0/5700", 22.4, 1700000000.0), At("/3303/0/5700", 22.5, 1700000060.5)},
-                    "/"),
-            R"([{"bn":"/3303/0/","n":"5700","v":22.4,"t":1700000000},)"
-            R"({"n":"5700","v":22.5,"t":1700000060.5}])");
+  EXPECT_EQ(
+      Encoded({At("/3303/0/5700", 22.4, 1700000000.0), At("/3303/0/5700", 22.5, 1700000060.5)},
+              "/"),
+      R"([{"bn":"/3303/0/","n":"5700","v":22.4,"t":1700000000},)"
+      R"({"n":"5700","v":22.5,"t":1700000060.5}])");
 }
 
 TEST(SenmlJsonTest, RelativeTimesResolveAgainstNow) {
@@ -114,18 +117,22 @@ TEST(SenmlJsonTest, RelativeTimesResolveAgainstNow) {
 }
 
 TEST(SenmlJsonTest, EveryValueField) {
-  auto records = Decoded(
-      R"([{"bn":"/1024/0/","n":"0","vs":"text"},{"n":"1","v":-1.5},{"n":"2","vb":true},)"
-      R"({"n":"3","vs":"</3/0>"},{"bn":"/66/0/","n":"2","vlo":"3:0"},)"
-      R"({"bn":"/0/0/","n":"3","vd":"q83v"},{"n":"16","v":7}])",
-      "/");
-  std::vector<Record> expected = {
-      At("/1024/0/0", std::string("text")), At("/1024/0/1", -1.5), At("/1024/0/2", true),
-      At("/1024/0/3", CoreLink{"</3/0>"}),  At("/66/0/2", ObjectLink{3, 0}),
-      At("/0/0/3", Opaque{0xAB, 0xCD, 0xEF}), At("/0/0/16", std::uint64_t{7})};
+  auto records =
+      Decoded(R"([{"bn":"/1024/0/","n":"0","vs":"text"},{"n":"1","v":-1.5},{"n":"2","vb":true},)"
+              R"({"n":"3","vs":"</3/0>"},{"bn":"/66/0/","n":"2","vlo":"3:0"},)"
+              R"({"bn":"/0/0/","n":"3","vd":"q83v"},{"n":"16","v":7}])",
+              "/");
+  std::vector<Record> expected = {At("/1024/0/0", std::string("text")),
+                                  At("/1024/0/1", -1.5),
+                                  At("/1024/0/2", true),
+                                  At("/1024/0/3", CoreLink{"</3/0>"}),
+                                  At("/66/0/2", ObjectLink{3, 0}),
+                                  At("/0/0/3", Opaque{0xAB, 0xCD, 0xEF}),
+                                  At("/0/0/16", std::uint64_t{7})};
   EXPECT_EQ(records, expected);
   // Opaque goes out in base64url without padding (RFC 8428 §4.3); both alphabets come in.
-  EXPECT_EQ(Encoded({At("/0/0/3", Opaque{0xFB, 0xFF})}, "/0/0/3"), R"([{"bn":"/0/0/3","vd":"-_8"}])");
+  EXPECT_EQ(Encoded({At("/0/0/3", Opaque{0xFB, 0xFF})}, "/0/0/3"),
+            R"([{"bn":"/0/0/3","vd":"-_8"}])");
   EXPECT_EQ(Decoded(R"([{"bn":"/0/0/3","vd":"+/8="}])", "/0/0/3"),
             std::vector<Record>{At("/0/0/3", Opaque{0xFB, 0xFF})});
   // Resources the model does not know keep the wire's kind.
@@ -169,8 +176,7 @@ TEST(SenmlJsonTest, BaseValuesAddToNumbers) {
 }
 
 TEST(SenmlJsonTest, PathListsForCompositeRequests) {
-  std::vector<Path> paths = {ParsePath("/3/0/0").value(), ParsePath("/1/0").value(),
-                             Path::Root()};
+  std::vector<Path> paths = {ParsePath("/3/0/0").value(), ParsePath("/1/0").value(), Path::Root()};
   auto bytes = EncodePaths(ContentFormat::kSenmlJson, paths);
   ASSERT_TRUE(bytes);
   EXPECT_EQ(AsText(*bytes), R"([{"n":"/3/0/0"},{"n":"/1/0"},{"n":"/"}])");

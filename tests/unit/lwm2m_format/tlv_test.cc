@@ -15,19 +15,19 @@ using testing::ToHex;
 using I = std::int64_t;
 
 // Read /3/0 answered with the resources only.
-const auto kDevice = Hex(
-    "C800144F70656E204D6F62696C6520416C6C69616E6365"
-    "C801164C69676874776569676874204D324D20436C69656E74"
-    "C80209333435303030313233"
-    "C303312E30"
-    "8606 410001 410105"
-    "8807 08 42000ED8 42011388"
-    "8708 41007D 42010384"
-    "C10964 C10A0F"
-    "830B 410000"
-    "C40D5182428F"
-    "C60E2B30323A3030"
-    "C11055");
+const auto kDevice =
+    Hex("C800144F70656E204D6F62696C6520416C6C69616E6365"
+        "C801164C69676874776569676874204D324D20436C69656E74"
+        "C80209333435303030313233"
+        "C303312E30"
+        "8606 410001 410105"
+        "8807 08 42000ED8 42011388"
+        "8708 41007D 42010384"
+        "C10964 C10A0F"
+        "830B 410000"
+        "C40D5182428F"
+        "C60E2B30323A3030"
+        "C11055");
 // The same, inside its object instance.
 const auto kDeviceInInstance = [] {
   auto out = Hex("080079");
@@ -35,20 +35,20 @@ const auto kDeviceInInstance = [] {
   return out;
 }();
 // Read /2: two Access Control instances, one with a 16-bit resource instance id.
-const auto kAcl = Hex(
-    "08000E C10001 C10100 830241 7F07 C1037F"
-    "080212 C10003 C10100 870241 7F07 61013601 C1037F");
+const auto kAcl =
+    Hex("08000E C10001 C10100 830241 7F07 C1037F"
+        "080212 C10003 C10100 870241 7F07 61013601 C1037F");
 // Read /1: one Server instance.
 const auto kServer = Hex("08000F C10001 C40100015180 C10601 C10755");
 // Read /65/0: a multiple Objlnk resource, a string and an integer.
-const auto kObject65 = Hex(
-    "88000C 440000420000 440100420001"
-    "C8010D38363133383030373535353030"
-    "C40212345678");
+const auto kObject65 =
+    Hex("88000C 440000420000 440100420001"
+        "C8010D38363133383030373535353030"
+        "C40212345678");
 // Read /66: two instances, the second with the null Objlnk 65535:65535.
-const auto kObject66 = Hex(
-    "080026 C8000B6D79536572766963652031 C8010F496E7465726E65742E31352E323334 C40200430000"
-    "080126 C8000B6D79536572766963652032 C8010F496E7465726E65742E31352E323335 C402FFFFFFFF");
+const auto kObject66 =
+    Hex("080026 C8000B6D79536572766963652031 C8010F496E7465726E65742E31352E323334 C40200430000"
+        "080126 C8000B6D79536572766963652032 C8010F496E7465726E65742E31352E323335 C402FFFFFFFF");
 
 std::vector<Record> Decoded(const std::vector<std::uint8_t>& bytes, std::string_view base) {
   auto records = Decode(ContentFormat::kTlv, bytes, ParsePath(base).value(), ExampleTypes());
@@ -75,17 +75,17 @@ TEST(TlvTest, EncodesTheDeviceExampleByteForByte) {
 
 TEST(TlvTest, AccessControlInstancesWithSixteenBitIds) {
   std::vector<Record> expected = {
-      At("/2/0/0", I{1}),       At("/2/0/1", I{0}), At("/2/0/2/127", I{7}),
-      At("/2/0/3", I{127}),     At("/2/2/0", I{3}), At("/2/2/1", I{0}),
-      At("/2/2/2/127", I{7}),   At("/2/2/2/310", I{1}), At("/2/2/3", I{127}),
+      At("/2/0/0", I{1}),     At("/2/0/1", I{0}),     At("/2/0/2/127", I{7}),
+      At("/2/0/3", I{127}),   At("/2/2/0", I{3}),     At("/2/2/1", I{0}),
+      At("/2/2/2/127", I{7}), At("/2/2/2/310", I{1}), At("/2/2/3", I{127}),
   };
   EXPECT_EQ(Decoded(kAcl, "/2"), expected);
   EXPECT_EQ(Encoded(expected, "/2"), ToHex(kAcl));
 }
 
 TEST(TlvTest, ServerInstanceWithBooleanAndFourByteInteger) {
-  std::vector<Record> expected = {At("/1/0/0", I{1}), At("/1/0/1", I{86400}),
-                                  At("/1/0/6", true), At("/1/0/7", std::string("U"))};
+  std::vector<Record> expected = {At("/1/0/0", I{1}), At("/1/0/1", I{86400}), At("/1/0/6", true),
+                                  At("/1/0/7", std::string("U"))};
   EXPECT_EQ(Decoded(kServer, "/1"), expected);
   EXPECT_EQ(Encoded(expected, "/1"), ToHex(kServer));
 }
@@ -96,10 +96,12 @@ TEST(TlvTest, ObjectLinksIncludingTheNullLink) {
                              At("/65/0/2", I{0x12345678})};
   EXPECT_EQ(Decoded(kObject65, "/65/0"), o65);
   EXPECT_EQ(Encoded(o65, "/65/0"), ToHex(kObject65));
-  std::vector<Record> o66 = {
-      At("/66/0/0", std::string("myService 1")), At("/66/0/1", std::string("Internet.15.234")),
-      At("/66/0/2", ObjectLink{67, 0}),          At("/66/1/0", std::string("myService 2")),
-      At("/66/1/1", std::string("Internet.15.235")), At("/66/1/2", ObjectLink{65535, 65535})};
+  std::vector<Record> o66 = {At("/66/0/0", std::string("myService 1")),
+                             At("/66/0/1", std::string("Internet.15.234")),
+                             At("/66/0/2", ObjectLink{67, 0}),
+                             At("/66/1/0", std::string("myService 2")),
+                             At("/66/1/1", std::string("Internet.15.235")),
+                             At("/66/1/2", ObjectLink{65535, 65535})};
   EXPECT_EQ(Decoded(kObject66, "/66"), o66);
   EXPECT_EQ(Encoded(o66, "/66"), ToHex(kObject66));
 }
@@ -142,7 +144,9 @@ TEST(TlvTest, IntegerAndFloatWidths) {
     EXPECT_EQ(Encoded({At("/1024/0/1", value)}, "/1024/0/1"), hex);
   }
   // Decoding takes each width back, typed by the resolver.
-  auto types = [](ResourceType t) { return [t](const Path&) -> std::optional<ResourceType> { return t; }; };
+  auto types = [](ResourceType t) {
+    return [t](const Path&) -> std::optional<ResourceType> { return t; };
+  };
   auto one = [&](std::string_view hex, ResourceType t) -> Value {
     auto r = Decode(ContentFormat::kTlv, Hex(hex), ParsePath("/9/0/1").value(), types(t));
     EXPECT_TRUE(r && r->size() == 1) << hex;
@@ -150,7 +154,8 @@ TEST(TlvTest, IntegerAndFloatWidths) {
   };
   EXPECT_EQ(one("c201ff7f", ResourceType::kInteger), (Value{I{-129}}));
   EXPECT_EQ(one("c801080000000080000000", ResourceType::kInteger), (Value{I{2147483648LL}}));
-  EXPECT_EQ(one("c80108ffffffffffffffff", ResourceType::kUnsignedInteger), (Value{std::uint64_t{0xFFFFFFFFFFFFFFFFULL}}));
+  EXPECT_EQ(one("c80108ffffffffffffffff", ResourceType::kUnsignedInteger),
+            (Value{std::uint64_t{0xFFFFFFFFFFFFFFFFULL}}));
   EXPECT_EQ(one("c4013fc00000", ResourceType::kFloat), (Value{1.5}));
   EXPECT_EQ(one("c801083fb999999999999a", ResourceType::kFloat), (Value{0.1}));
   EXPECT_EQ(one("c4015182428f", ResourceType::kTime), (Value{TimeValue{1367491215}}));
@@ -212,8 +217,8 @@ TEST(TlvTest, RefusesMalformedInputWithItsOffset) {
            {"invalid UTF-8", "C100FF", "/3/0", 2},
            {"value of an executable", "C00400", "/3/0", 2},
        }) {
-    auto result = Decode(ContentFormat::kTlv, Hex(c.hex), ParsePath(c.base).value(),
-                         ExampleTypes());
+    auto result =
+        Decode(ContentFormat::kTlv, Hex(c.hex), ParsePath(c.base).value(), ExampleTypes());
     ASSERT_FALSE(result) << c.name;
     EXPECT_EQ(result.error().code, core::ErrorCode::kInvalidArgument) << c.name;
     EXPECT_EQ(result.error().position, c.position) << c.name << ": " << result.error().message;

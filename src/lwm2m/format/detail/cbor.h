@@ -14,15 +14,15 @@
 namespace custos::lwm2m::format::detail {
 
 enum class CborKind {
-  kUnsigned,   // value
-  kNegative,   // -1 - value
-  kBytes,      // data, or indefinite chunks up to a break
-  kText,       // data, or indefinite chunks up to a break
-  kArray,      // value items, or indefinite up to a break
-  kMap,        // value pairs, or indefinite up to a break
-  kTag,        // value is the tag number; the tagged item follows
-  kFloat,      // number
-  kBool,       // boolean
+  kUnsigned,  // value
+  kNegative,  // -1 - value
+  kBytes,     // data, or indefinite chunks up to a break
+  kText,      // data, or indefinite chunks up to a break
+  kArray,     // value items, or indefinite up to a break
+  kMap,       // value pairs, or indefinite up to a break
+  kTag,       // value is the tag number; the tagged item follows
+  kFloat,     // number
+  kBool,      // boolean
   kNull,
   kUndefined,
   kBreak,

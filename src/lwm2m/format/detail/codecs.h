@@ -15,8 +15,7 @@ using Bytes = std::vector<std::uint8_t>;
 using Records = std::vector<Record>;
 using Payload = std::span<const std::uint8_t>;
 
-core::Result<Records> DecodePlainText(Payload payload, const Path& base,
-                                      const TypeResolver& types);
+core::Result<Records> DecodePlainText(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodePlainText(std::span<const Record> records, const Path& base);
 
 core::Result<Records> DecodeOpaque(Payload payload, const Path& base, const TypeResolver& types);
@@ -25,20 +24,16 @@ core::Result<Bytes> EncodeOpaque(std::span<const Record> records, const Path& ba
 core::Result<Records> DecodeTlv(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodeTlv(std::span<const Record> records, const Path& base);
 
-core::Result<Records> DecodeLwm2mJson(Payload payload, const Path& base,
-                                      const TypeResolver& types);
+core::Result<Records> DecodeLwm2mJson(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodeLwm2mJson(std::span<const Record> records, const Path& base);
 
-core::Result<Records> DecodeSenmlJson(Payload payload, const Path& base,
-                                      const TypeResolver& types);
+core::Result<Records> DecodeSenmlJson(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodeSenmlJson(std::span<const Record> records, const Path& base);
 
-core::Result<Records> DecodeSenmlCbor(Payload payload, const Path& base,
-                                      const TypeResolver& types);
+core::Result<Records> DecodeSenmlCbor(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodeSenmlCbor(std::span<const Record> records, const Path& base);
 
-core::Result<Records> DecodeLwm2mCbor(Payload payload, const Path& base,
-                                      const TypeResolver& types);
+core::Result<Records> DecodeLwm2mCbor(Payload payload, const Path& base, const TypeResolver& types);
 core::Result<Bytes> EncodeLwm2mCbor(std::span<const Record> records, const Path& base);
 
 // Path lists of composite requests, SenML only.

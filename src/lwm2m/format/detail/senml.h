@@ -1,6 +1,6 @@
-// Internal to lwm2m/format: SenML packs (RFC 8428, TS Core §7.4.4-7.4.5) independent of their
+// Internal to lwm2m/format: SenML packs (RFC 8428, TS Core 1.1) independent of their
 // JSON or CBOR representation — name and base resolution, value typing, and the choice of
-// names when encoding. LwM2M JSON (TS 1.0 §6.4.4) is the same model with other labels.
+// names when encoding. LwM2M JSON (TS 1.0, Data Formats) is the same model with other labels.
 #pragma once
 
 #include <optional>

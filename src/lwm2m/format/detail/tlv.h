@@ -1,4 +1,4 @@
-// Internal to lwm2m/format: the TLV wire elements (TS Core §7.4.3) both directions share.
+// Internal to lwm2m/format: the TLV wire elements (TS Core, Data Formats) both directions share.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +16,12 @@ enum class TlvKind : std::uint8_t {
 // The path level an element's identifier names: 2 instance, 3 resource, 4 resource instance.
 inline int LevelOf(TlvKind kind) {
   switch (kind) {
-    case TlvKind::kObjectInstance: return 2;
-    case TlvKind::kResourceInstance: return 4;
-    default: return 3;
+    case TlvKind::kObjectInstance:
+      return 2;
+    case TlvKind::kResourceInstance:
+      return 4;
+    default:
+      return 3;
   }
 }
 

@@ -33,7 +33,7 @@ core::Result<Value> TypedNumber(const Number& number, std::optional<ResourceType
 // The number of a numeric value (Integer, Unsigned Integer, Float, Time), else nullopt.
 std::optional<Number> NumberOf(const Value& value);
 
-// Plain-text forms (TS Core §7.4.1): decimal integers without sign for unsigned, "0"/"1",
+// Plain-text forms (TS Core, Data Formats): decimal integers without sign for unsigned, "0"/"1",
 // "oid:iid", base64 for Opaque. Strict: the whole text, no blanks, no "+", no "inf"/"nan".
 std::optional<std::int64_t> ParseInt64(std::string_view text);
 std::optional<std::uint64_t> ParseUint64(std::string_view text);
