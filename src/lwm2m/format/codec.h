@@ -16,7 +16,8 @@ namespace custos::lwm2m::format {
 
 // Decodes a payload received in answer to (or with) a request on `base` — the request path,
 // the root for Send and the composite operations. Records come in payload order, each at a
-// resource or resource instance inside `base`, no two with the same path and time. Values
+// resource or resource instance inside `base`, no two with the same path and time, and no
+// resource with both a value and instances. Values
 // take the type `types` gives for the record's path; where it knows none (or is empty) a
 // value keeps the form it has on the wire: TLV and opaque give Opaque, plain text a String,
 // and the self-describing formats what their field or number says. An empty payload is no
