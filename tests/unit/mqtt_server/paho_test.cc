@@ -117,6 +117,83 @@ TEST_F(PahoTest, PahoPublishesAndSubscribesInsideItsNamespaceOnly) {
   EXPECT_EQ(server_->stats().subscribes_refused, 1u);
 }
 
+TEST_F(PahoTest, V5SessionResumesWithQueuedMessageAndItsProperties) {
+  auto d = AddDevice("valve-1");
+  const std::string uri = "tcp://127.0.0.1:" + std::to_string(port_);
+  MQTTClient_createOptions create = MQTTClient_createOptions_initializer;
+  create.MQTTVersion = MQTTVERSION_5;
+  MQTTClient client = nullptr;
+  ASSERT_EQ(MQTTClient_createWithOptions(&client, uri.c_str(), d.name.c_str(),
+                                         MQTTCLIENT_PERSISTENCE_NONE, nullptr, &create),
+            MQTTCLIENT_SUCCESS);
+  clients_.push_back(client);
+  MQTTClient_connectOptions options = MQTTClient_connectOptions_initializer5;
+  options.cleanstart = 0;
+  options.username = d.name.c_str();
+  options.password = d.password.c_str();
+  MQTTProperties connect_properties = MQTTProperties_initializer;
+  MQTTProperty expiry;
+  expiry.identifier = MQTTPROPERTY_CODE_SESSION_EXPIRY_INTERVAL;
+  expiry.value.integer4 = 600;
+  MQTTProperties_add(&connect_properties, &expiry);
+  auto connect = [&] {
+    MQTTResponse response = MQTTClient_connect5(client, &options, &connect_properties, nullptr);
+    const int code = response.reasonCode;
+    MQTTResponse_free(response);
+    return code;
+  };
+  ASSERT_EQ(connect(), MQTTREASONCODE_SUCCESS);
+  MQTTSubscribe_options subscribe_options = MQTTSubscribe_options_initializer;
+  MQTTResponse subscribed =
+      MQTTClient_subscribe5(client, "devices/valve-1/rpc/#", 1, &subscribe_options, nullptr);
+  EXPECT_EQ(subscribed.reasonCode, MQTTREASONCODE_GRANTED_QOS_1);
+  MQTTResponse_free(subscribed);
+  ASSERT_EQ(MQTTClient_disconnect5(client, 1000, MQTTREASONCODE_SUCCESS, nullptr),
+            MQTTCLIENT_SUCCESS);
+  ASSERT_TRUE(WaitFor([&] { return handler_.disconnects().size() == 1; }, 5s));
+
+  Message request;
+  request.topic = "devices/valve-1/rpc/set";
+  request.payload = {'4', '2'};
+  request.qos = QoS::kAtLeastOnce;
+  request.properties.SetResponseTopic("devices/valve-1/rpc/reply");
+  request.properties.SetCorrelationData({0xCA, 0xFE});
+  request.properties.AddUserProperty("operation", "17");
+  auto outcome = server_->Publish(d.id, request);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(*outcome, PublishOutcome::kQueued);
+
+  ASSERT_EQ(connect(), MQTTREASONCODE_SUCCESS);
+  char* topic = nullptr;
+  int topic_length = 0;
+  MQTTClient_message* message = nullptr;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        MQTTClient_receive(client, &topic, &topic_length, &message, 100);
+        return message != nullptr;
+      },
+      10s));
+  EXPECT_STREQ(topic, "devices/valve-1/rpc/set");
+  MQTTProperty* response_topic =
+      MQTTProperties_getProperty(&message->properties, MQTTPROPERTY_CODE_RESPONSE_TOPIC);
+  ASSERT_NE(response_topic, nullptr);
+  EXPECT_EQ(std::string(response_topic->value.data.data,
+                        static_cast<std::size_t>(response_topic->value.data.len)),
+            "devices/valve-1/rpc/reply");
+  MQTTProperty* correlation =
+      MQTTProperties_getProperty(&message->properties, MQTTPROPERTY_CODE_CORRELATION_DATA);
+  ASSERT_NE(correlation, nullptr);
+  EXPECT_EQ(correlation->value.data.len, 2);
+  MQTTProperty* user =
+      MQTTProperties_getProperty(&message->properties, MQTTPROPERTY_CODE_USER_PROPERTY);
+  ASSERT_NE(user, nullptr);
+  EXPECT_EQ(std::string(user->value.value.data, static_cast<std::size_t>(user->value.value.len)),
+            "17");
+  MQTTClient_freeMessage(&message);
+  MQTTClient_free(topic);
+  MQTTProperties_free(&connect_properties);
+}
+
 #ifdef CUSTOS_PAHO_WILL_CLIENT
 TEST_F(PahoTest, LastWillIsPublishedWhenTheDeviceIsKilled) {
   auto d = AddDevice("valve-1");
