@@ -102,6 +102,9 @@ void PostOnDisconnect(ServerContext& ctx, DisconnectInfo info);
 // Publishes a device's Last Will through OnPublish (counted); operators have none.
 void PostWill(ServerContext& ctx, const Principal& principal, Message will);
 
+// The properties of `in` that travel with a message end to end (see Message).
+Properties EndToEndProperties(const Properties& in);
+
 // Queues `message` in `session` for its subscriptions (see Server::Publish) and, when the
 // session is connected, tells its connection to send.
 core::Result<PublishOutcome> Deliver(ServerContext& ctx, Session& session,

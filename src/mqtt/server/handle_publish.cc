@@ -4,10 +4,7 @@
 
 namespace custos::mqtt::server {
 
-namespace {
-
-// The properties that travel with a message end to end (see Message).
-Properties EndToEnd(const Properties& in) {
+Properties EndToEndProperties(const Properties& in) {
   Properties out;
   for (const Property& p : in) {
     switch (p.id) {
@@ -25,8 +22,6 @@ Properties EndToEnd(const Properties& in) {
   }
   return out;
 }
-
-}  // namespace
 
 bool Connection::ResolveTopicAlias(Publish& publish) {
   const auto alias = publish.properties.TopicAlias();
@@ -81,7 +76,7 @@ asio::awaitable<void> Connection::HandlePublish(Publish& publish) {
   message.payload = std::move(publish.payload);
   message.qos = publish.qos;
   message.retain = publish.retain;
-  message.properties = EndToEnd(publish.properties);
+  message.properties = EndToEndProperties(publish.properties);
   const ReasonCode result = co_await CallOnPublish(ctx_, sender, message);
   Bump(ctx_.counters.publishes_in);
   if (publish.qos == QoS::kAtLeastOnce) {

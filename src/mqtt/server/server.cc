@@ -114,6 +114,8 @@ class Server::Impl {
       return core::MakeError(core::ErrorCode::kNotFound,
                              fmt::format("mqtt: device {} has no session", device));
     }
+    // Aliases and subscription identifiers belong to one connection, not to the message.
+    message.properties = EndToEndProperties(message.properties);
     auto shared = std::make_shared<const Message>(std::move(message));
     return Deliver(ctx_, *session, std::move(shared));
   }

@@ -92,7 +92,7 @@ class Server {
   // the device has no session (it never connected, or its session ended); kFailedPrecondition
   // if no subscription of the session matches; kInvalidArgument for a topic that is not a
   // valid Topic Name or QoS 2. A QoS 0 message to an offline device is not kept
-  // (kFailedPrecondition).
+  // (kFailedPrecondition). Properties other than the end-to-end ones of Message are dropped.
   core::Result<PublishOutcome> Publish(core::DeviceId device, Message message);
 
   // Closes the device's live connection, if any (v5 DISCONNECT with `reason`). Returns

@@ -144,6 +144,7 @@ TEST_F(PublishSubscribeTest, ServerPublishReachesTheSubscribedDevice) {
   m.properties.SetResponseTopic("devices/meter-1/replies");
   m.properties.SetCorrelationData({9});
   m.properties.AddUserProperty("op", "17");
+  m.properties.SetTopicAlias(1);  // not the caller's to set: dropped
   auto outcome = server_->Publish(d.id, m);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(*outcome, PublishOutcome::kSent);
@@ -156,6 +157,7 @@ TEST_F(PublishSubscribeTest, ServerPublishReachesTheSubscribedDevice) {
   EXPECT_EQ(publish->properties.ResponseTopic(), "devices/meter-1/replies");
   EXPECT_EQ(publish->properties.UserProperties().size(), 1u);
   EXPECT_EQ(publish->properties.SubscriptionIdentifiers(), std::vector<std::uint32_t>{42});
+  EXPECT_FALSE(publish->properties.TopicAlias());
   Puback ack;
   ack.packet_id = publish->packet_id;
   client->Send(ack);
