@@ -25,6 +25,9 @@ struct OutgoingRequest {
   Message message;
   RequestOptions options;
   ResponseCallback done;
+  // One block of a block-wise transfer: `done` continues the transfer, so its response
+  // is handed over as it is, never followed further.
+  bool transfer_step = false;
 };
 
 // A request on the wire, waiting for its answer.
@@ -37,6 +40,11 @@ struct Exchange {
   bool acknowledged = false;
   Duration response_timeout{};
   ResponseCallback done;
+  // The request as sent and its options: a response with more blocks to come is followed
+  // from them (RFC 7959 Block2).
+  Message request;
+  RequestOptions options;
+  bool transfer_step = false;
 };
 
 // Calls `done` with `result`, logging (never passing on) an exception it throws: a

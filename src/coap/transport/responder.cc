@@ -6,23 +6,37 @@
 
 namespace custos::coap {
 
+namespace {
+
+// Marks `state` answered; false (logging it) if it already was.
+bool Claim(Responder::State& state) {
+  if (!state.answered.exchange(true)) return true;
+  spdlog::warn("coap: a request from {} was answered twice; the second answer is dropped",
+               ToString(state.peer));
+  return false;
+}
+
+}  // namespace
+
 void Responder::Respond(Message response) {
-  if (!state_) return;
-  if (state_->answered.exchange(true)) {
-    spdlog::warn("coap: a request from {} was answered twice; the second answer is dropped",
-                 ToString(state_->peer));
-    return;
-  }
+  if (!state_ || !Claim(*state_)) return;
   // After Endpoint::Stop there is nobody to send it.
-  if (auto worker = state_->worker.lock()) worker->Answer(state_, std::move(response));
+  if (auto worker = state_->worker.lock()) worker->Answer(state_, std::move(response), nullptr);
 }
 
 void Responder::RespondWithFile(Message head, std::filesystem::path file) {
-  spdlog::error("coap: serving {} block-wise is not available yet; sending 5.00", file.string());
-  head.code = codes::kInternalServerError;
-  head.options.Clear();
+  if (!state_ || !Claim(*state_)) return;
   head.payload.clear();
-  Respond(std::move(head));
+  std::shared_ptr<const BodySource> body;
+  if (auto opened = FileBody::Open(file)) {
+    body = std::move(*opened);
+  } else {
+    spdlog::error("coap: cannot serve {}: {}", file.string(), opened.error().message);
+    head.code = opened.error().code == core::ErrorCode::kNotFound ? codes::kNotFound
+                                                                  : codes::kInternalServerError;
+    head.options.Clear();
+  }
+  if (auto worker = state_->worker.lock()) worker->Answer(state_, std::move(head), std::move(body));
 }
 
 Responder::State::~State() {

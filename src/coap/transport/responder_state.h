@@ -22,7 +22,9 @@ struct Responder::State {
         peer(peer),
         request_type(request.type),
         request_id(request.message_id),
-        token(request.token) {}
+        token(request.token),
+        method(request.code),
+        request_options(request.options) {}
   // A request still unanswered when the last Responder goes (the application lost it)
   // gets 5.00, so that the peer does not wait for nothing.
   ~State();
@@ -35,12 +37,18 @@ struct Responder::State {
   Type request_type;
   std::uint16_t request_id;
   std::vector<std::uint8_t> token;
+  // What shapes a block-wise answer: the method and options (URI, Block2) of the request,
+  // and the last Block1 of an assembled upload, which the answer echoes (RFC 7959 §2.3).
+  Code method;
+  OptionList request_options;
+  std::optional<Block> last_block1;
   std::atomic<bool> answered{false};
 
   // Touched only on the worker's thread. While the handler runs, an answer given on that
   // thread is kept here and piggybacked on the ACK (RFC 7252 §5.2.1).
   bool in_handler = true;
   std::optional<Message> immediate;
+  std::shared_ptr<const BodySource> immediate_body;
 };
 
 }  // namespace custos::coap

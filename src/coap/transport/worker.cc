@@ -46,7 +46,9 @@ Worker::Worker(WorkerConfig config)
       deduplicator_(config_.options.transmission, config_.options.deduplication),
       retransmissions_(config_.options.transmission),
       tokens_(*TokenSource::Create(kTokenLength)),
-      max_message_(config_.options.max_datagram) {}
+      max_message_(config_.options.max_datagram),
+      assembler_(MakeAssembler()),
+      bodies_(ResponseBodyLimits{1024, 4, config_.options.transmission.ExchangeLifetime()}) {}
 
 Worker::~Worker() = default;
 
@@ -122,17 +124,21 @@ void Worker::PostRequest(OutgoingRequest request) {
   });
 }
 
-void Worker::Answer(const std::shared_ptr<Responder::State>& state, Message response) {
+void Worker::Answer(const std::shared_ptr<Responder::State>& state, Message response,
+                    std::shared_ptr<const BodySource> body) {
   if (current_worker == this && state->in_handler) {
     state->immediate = std::move(response);
+    state->immediate_body = std::move(body);
     return;
   }
-  boost::asio::post(io_, [this, state, response = std::move(response)]() mutable {
-    if (stopping_) return;
-    now_ = Clock::now();
-    SendSeparateResponse(state->peer, state->request_type, state->token, std::move(response));
-    Finish();
-  });
+  boost::asio::post(
+      io_, [this, state, response = std::move(response), body = std::move(body)]() mutable {
+        if (stopping_) return;
+        now_ = Clock::now();
+        SendSeparateResponse(state->peer, state->request_type, state->token,
+                             ShapeResponse(*state, std::move(response), std::move(body)));
+        Finish();
+      });
 }
 
 void Worker::PostSeparateResponse(const Peer& peer, Type request_type,
@@ -334,7 +340,9 @@ void Worker::ArmTimer() {
   consider(exchanges_.NextDeadline());
   consider(peers_.NextIdle());
   if (dtls_) consider(dtls_->NextDeadline());
-  if (deduplicator_.size() > 0) consider(next_sweep_);
+  if (deduplicator_.size() > 0 || assembler_.size() > 0 || bodies_.size() > 0) {
+    consider(next_sweep_);
+  }
   // A later deadline than the one set is fine: the timer fires early and finds nothing due.
   if (!next || (timer_deadline_ && *timer_deadline_ <= *next)) return;
   timer_deadline_ = next;
@@ -368,6 +376,8 @@ void Worker::OnTimer() {
   }
   if (now_ >= next_sweep_) {
     deduplicator_.Expire(now_);
+    assembler_.Expire(now_);
+    bodies_.Expire(now_);
     next_sweep_ = now_ + kSweepInterval;
   }
   EvictIdlePeers();

@@ -6,7 +6,8 @@
 // The receive path is HandleDatagram and the send path is SendDatagram: with DTLS, the
 // records go through DtlsSessions between them and the socket (worker_dtls.cc).
 // Requests reach the application in DispatchRequest and responses are matched to requests
-// in Complete: block-wise transfer and Observe slot in there.
+// in Complete: block-wise transfer (worker_blockwise.cc, worker_transfer.cc) and Observe
+// slot in there.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -25,6 +26,7 @@
 
 #include "coap/coap.h"
 #include "coap/transport/client_exchanges.h"
+#include "coap/transport/client_transfer.h"
 #include "coap/transport/counters.h"
 #include "coap/transport/datagram_batch.h"
 #include "coap/transport/dtls_sessions.h"
@@ -32,6 +34,7 @@
 #include "coap/transport/peer_table.h"
 #include "coap/transport/random_source.h"
 #include "coap/transport/responder_state.h"
+#include "coap/transport/response_bodies.h"
 
 namespace custos::coap::transport {
 
@@ -63,9 +66,11 @@ class Worker : public std::enable_shared_from_this<Worker> {
 
   // Sends `request` when NSTART allows and calls its `done` on this thread.
   void PostRequest(OutgoingRequest request);
-  // A Responder's answer: kept for the ACK when given on this thread while the handler
-  // runs, otherwise sent as a separate response (RFC 7252 §5.2.2).
-  void Answer(const std::shared_ptr<Responder::State>& state, Message response);
+  // A Responder's answer, its body in `body` when given (else in the payload): kept for
+  // the ACK when given on this thread while the handler runs, otherwise sent as a
+  // separate response (RFC 7252 §5.2.2). A large body is served block-wise.
+  void Answer(const std::shared_ptr<Responder::State>& state, Message response,
+              std::shared_ptr<const BodySource> body);
   // Sends `response` as a separate response to a request of `peer` with `token`.
   void PostSeparateResponse(const Peer& peer, Type request_type, std::vector<std::uint8_t> token,
                             Message response);
@@ -112,6 +117,31 @@ class Worker : public std::enable_shared_from_this<Worker> {
                             const std::vector<std::uint8_t>& token, Message response);
   Message FinishResponse(Message response, Type type, std::uint16_t message_id,
                          const std::vector<std::uint8_t>& token) const;
+
+  // worker_blockwise.cc: the server side of RFC 7959.
+  Block1Assembler MakeAssembler() const;
+  // Answers a request for a later block of a body kept from an earlier request; false
+  // when there is none (the handler is asked).
+  bool ServeFromCache(const Peer& peer, const Message& request);
+  // Feeds a Block1 request to the assembler: true with `request` to hand to the handler
+  // (the whole body once assembled, `last_block` set), false when answered already.
+  bool AssembleBlock1(const Peer& peer, Message& request, std::optional<Block>& last_block);
+  // The handler's answer as it goes on the wire: one block of a large body (the body kept
+  // for the next requests), Block1 echoed for an assembled upload.
+  Message ShapeResponse(const Responder::State& state, Message response,
+                        std::shared_ptr<const BodySource> body);
+
+  // worker_transfer.cc: the client side of RFC 7959.
+  // The largest SZX whose block fits in one message with a head of `head_size` bytes.
+  std::uint8_t SzxFitting(std::size_t head_size) const;
+  bool NeedsUpload(const OutgoingRequest& request) const;
+  bool NeedsDownload(const Exchange& exchange, const Message& response) const;
+  ClientTransfer::Limits TransferLimits(const Message& request) const;
+  void StartUpload(OutgoingRequest request);
+  void StartDownload(Exchange exchange, Message response);
+  void SendStep(const std::shared_ptr<ClientTransfer>& transfer, Message request);
+  void ContinueTransfer(const std::shared_ptr<ClientTransfer>& transfer,
+                        core::Result<Message> result);
 
   // worker_client.cc: our requests and their answers.
   void StartRequest(OutgoingRequest request);
@@ -167,6 +197,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   Counters counters_;
   // The largest CoAP message sent: max_datagram, or less so that it fits one DTLS record.
   std::size_t max_message_;
+  Block1Assembler assembler_;
+  ResponseBodies bodies_;
   std::unique_ptr<DtlsSessions> dtls_;  // null on plain UDP
   // Requests waiting for a DTLS handshake with their peer, in order.
   std::unordered_map<Peer, std::vector<OutgoingRequest>> awaiting_handshake_;

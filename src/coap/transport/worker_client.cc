@@ -23,13 +23,13 @@ void Worker::StartRequest(OutgoingRequest request) {
     Deliver(request.done, Fail(code, std::move(why)));
   };
   if (stopping_) return refuse(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped");
-  if (request.options.upload_file || request.options.download_file) {
-    return refuse(core::ErrorCode::kInternal,
-                  "block-wise upload and download are not available yet");
-  }
   if (!request.message.code.IsRequest()) {
     return refuse(core::ErrorCode::kInvalidArgument,
                   "not a request method: " + ToString(request.message.code));
+  }
+  if (NeedsUpload(request)) {
+    StartUpload(std::move(request));
+    return;
   }
   if (family_ == AF_INET && request.peer.address_size != 4) {
     return refuse(core::ErrorCode::kInvalidArgument,
@@ -62,24 +62,28 @@ void Worker::Transmit(OutgoingRequest request) {
     return;
   }
   std::vector<std::uint8_t> bytes = Encode(message);
-  // Until block-wise upload (RFC 7959 Block1) is wired here, a request must fit.
+  // A large body goes block-wise (StartRequest); what is left too large is its options.
   if (bytes.size() > max_message_) {
     Deliver(request.done,
-            Fail(core::ErrorCode::kPayloadTooLarge,
-                 "a request of " + std::to_string(bytes.size()) +
-                     " bytes does not fit in one datagram and block-wise upload is not "
-                     "available yet"));
+            Fail(core::ErrorCode::kPayloadTooLarge, "a request of " + std::to_string(bytes.size()) +
+                                                        " bytes does not fit in one datagram"));
     return;
   }
   SendDatagram(peer, bytes);
   const Duration response_timeout = request.options.response_timeout
                                         ? Duration(*request.options.response_timeout)
                                         : config_.options.transmission.MaxTransmitWait();
-  const ClientExchanges::Id id =
-      exchanges_.Add(Exchange{peer, message.message_id, message.token, confirmable, false,
-                              response_timeout, std::move(request.done)});
+  Exchange exchange{peer,  message.message_id, message.token,          confirmable,
+                    false, response_timeout,   std::move(request.done)};
+  exchange.transfer_step = request.transfer_step;
+  if (!request.transfer_step) {
+    exchange.request = std::move(message);
+    exchange.options = std::move(request.options);
+  }
+  const std::uint16_t message_id = exchange.message_id;
+  const ClientExchanges::Id id = exchanges_.Add(std::move(exchange));
   if (confirmable) {
-    retransmissions_.Add(peer, message.message_id, std::move(bytes), now_, random_.Fraction());
+    retransmissions_.Add(peer, message_id, std::move(bytes), now_, random_.Fraction());
   } else {
     exchanges_.SetDeadline(id, now_ + response_timeout);
   }
@@ -155,17 +159,23 @@ void Worker::OnTransmitTimeout(const ExchangeKey& key) {
                          " transmissions"));
 }
 
-// The one place where an exchange ends. Following Block2 to the end of a large body and
-// delivering Observe notifications go here.
+// The one place where an exchange ends. A response with more blocks to come (or any
+// response whose body goes to a file) is followed with Block2 (worker_transfer.cc);
+// Observe notifications are delivered here.
 void Worker::Complete(ClientExchanges::Id id, core::Result<Message> result) {
   if (exchanges_.Find(id) == nullptr) return;
   Exchange exchange = exchanges_.Take(id);
+  const Peer peer = exchange.peer;
   // A separate response can overtake its ACK (§5.2.2): it acknowledges the request too.
   if (exchange.confirmable && !exchange.acknowledged) {
-    retransmissions_.Acknowledge(exchange.peer, exchange.message_id);
+    retransmissions_.Acknowledge(peer, exchange.message_id);
   }
-  Deliver(exchange.done, std::move(result));
-  StartWaiting(exchange.peer);
+  if (result && !exchange.transfer_step && NeedsDownload(exchange, *result)) {
+    StartDownload(std::move(exchange), std::move(*result));
+  } else {
+    Deliver(exchange.done, std::move(result));
+  }
+  StartWaiting(peer);
 }
 
 std::vector<std::uint8_t> Worker::NewToken(const Peer& peer) {

@@ -20,6 +20,7 @@ core::Result<void> Worker::OpenDtls() {
   if (!sessions) return tl::unexpected(sessions.error());
   dtls_ = std::move(*sessions);
   max_message_ = std::min(config_.options.max_datagram, settings.mtu - kDtlsRecordOverhead);
+  assembler_ = MakeAssembler();  // the block size it asks for follows max_message_
   return {};
 }
 

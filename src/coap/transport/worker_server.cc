@@ -65,10 +65,15 @@ void Worker::OnOversizedDatagram(const Peer& peer, std::span<const std::uint8_t>
   AnswerAtOnce(peer, header->type, header->message_id, token, std::move(response));
 }
 
-// The one place where a request reaches the application. Block-wise reassembly (Block1),
-// serving the next block of a large body (Block2) and Observe registration go here.
+// The one place where a request reaches the application: a request for a later block of
+// a body kept from an earlier one is answered from it, Block1 uploads are assembled
+// first, and the answer is shaped (Block2, Block1) on its way out.
 void Worker::DispatchRequest(const Peer& peer, Message request) {
+  if (ServeFromCache(peer, request)) return;
+  std::optional<Block> last_block1;
+  if (!AssembleBlock1(peer, request, last_block1)) return;
   auto state = std::make_shared<Responder::State>(weak_from_this(), peer, request);
+  state->last_block1 = last_block1;
   try {
     (*config_.handler)(IncomingRequest{peer, std::move(request), IdentityOf(peer)},
                        Responder(state));
@@ -80,7 +85,8 @@ void Worker::DispatchRequest(const Peer& peer, Message request) {
   state->in_handler = false;
 
   if (state->immediate) {
-    Message response = std::move(*state->immediate);
+    Message response =
+        ShapeResponse(*state, std::move(*state->immediate), std::move(state->immediate_body));
     state->immediate.reset();
     AnswerAtOnce(peer, state->request_type, state->request_id, state->token, std::move(response));
     return;
@@ -152,11 +158,11 @@ Message Worker::FinishResponse(Message response, Type type, std::uint16_t messag
     response.payload.clear();
     response.code = codes::kInternalServerError;
   }
-  // Until block-wise transfer (RFC 7959) is wired here, a body must fit in one datagram.
+  // A large body went block-wise (ShapeResponse); what is left too large is its options.
   if (const std::size_t size = EncodedSize(response); size > max_message_) {
     spdlog::error(
-        "coap: a response of {} bytes does not fit in one datagram ({} bytes) and "
-        "block-wise transfer is not available yet; sending 5.00",
+        "coap: a response of {} bytes does not fit in one datagram ({} bytes); "
+        "sending 5.00",
         size, max_message_);
     response.options.Clear();
     response.payload.clear();

@@ -250,9 +250,13 @@ TEST_F(ServerTest, RefusesADatagramOverTheLimitWith413AndSize1) {
   EXPECT_TRUE(WaitUntil([&] { return endpoint_->stats().too_large_responses == 1; }));
 }
 
-TEST_F(ServerTest, AnswersAResponseTooLargeForOneDatagramWith500) {
+TEST_F(ServerTest, AnswersAResponseWhoseOptionsAloneDoNotFitWith500) {
   Start([](IncomingRequest, Responder responder) {
-    responder.Respond(Content(std::string(2000, 'x')));
+    // A large body would go block-wise; options cannot.
+    Message response = Content("x");
+    for (int i = 0; i < 8; ++i)
+      response.options.AddString(option::kLocationPath, std::string(250, 'p'));
+    responder.Respond(std::move(response));
   });
   Send(MakeMessage(Type::kConfirmable, codes::kGet, 0x0500, kToken, "/huge"));
   EXPECT_EQ(client_.Receive(), Encode(MakeMessage(Type::kAcknowledgement,
