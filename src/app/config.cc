@@ -24,6 +24,36 @@ Result<std::uint64_t> ParseUnsigned(std::string_view key, std::string_view text,
   return v;
 }
 
+Result<double> ParseRate(std::string_view key, std::string_view text) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || !(v >= 0) || v > 1e9) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{}: expected a number from 0 to 1e9, got '{}'", key, text));
+  }
+  return v;
+}
+
+// mqtts.listen follows the certificate unless a layer names it; TLS needs both PEM files.
+Result<void> ResolveMqtts(Config& c, bool mqtts_named) {
+  const bool has_cert = !c.mqtt_tls_certificate.empty();
+  const bool has_key = !c.mqtt_tls_private_key.empty();
+  if (has_cert != has_key) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "mqtt.tls_certificate and mqtt.tls_private_key go together");
+  }
+  if (!mqtts_named && has_cert) c.mqtts_listen = HostPort{"127.0.0.1", 8883};
+  if (c.mqtts_listen && !has_cert) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "mqtts.listen needs mqtt.tls_certificate and mqtt.tls_private_key");
+  }
+  if (!c.mqtt_tls_client_ca.empty() && !c.mqtts_listen) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "mqtt.tls_client_ca needs the TLS listener (mqtts.listen)");
+  }
+  return {};
+}
+
 std::string EnvNameOf(std::string_view key) {
   std::string out = "CUSTOS_";
   for (char c : key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
@@ -87,6 +117,34 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     auto v = ParseUnsigned(key, value, 0, 64);
     if (!v) return tl::unexpected(v.error());
     c.coap_threads = static_cast<int>(*v);
+  } else if (key == "mqtt.listen" || key == "mqtts.listen") {
+    auto& target = key == "mqtt.listen" ? c.mqtt_listen : c.mqtts_listen;
+    if (value == "off") {
+      target.reset();
+    } else {
+      auto hp = ParseHostPort(value);
+      if (!hp) return MakeError(ErrorCode::kInvalidArgument, key + ": " + hp.error().message);
+      target = *hp;
+    }
+  } else if (key == "mqtt.tls_certificate") {
+    c.mqtt_tls_certificate = value;
+  } else if (key == "mqtt.tls_private_key") {
+    c.mqtt_tls_private_key = value;
+  } else if (key == "mqtt.tls_client_ca") {
+    c.mqtt_tls_client_ca = value;
+  } else if (key == "mqtt.max_connect_rate") {
+    auto v = ParseRate(key, value);
+    if (!v) return tl::unexpected(v.error());
+    c.mqtt_max_connect_rate = *v;
+  } else if (key == "mqtt.max_packet_size") {
+    // At most what the wire format can carry (a type byte, four length bytes, 268435455).
+    auto v = ParseUnsigned(key, value, 1024, 268'435'460);
+    if (!v) return tl::unexpected(v.error());
+    c.mqtt_max_packet_size = static_cast<std::uint32_t>(*v);
+  } else if (key == "mqtt.io_threads") {
+    auto v = ParseUnsigned(key, value, 1, 64);
+    if (!v) return tl::unexpected(v.error());
+    c.mqtt_io_threads = static_cast<int>(*v);
   } else if (key == "store.read_connections") {
     auto v = ParseUnsigned(key, value, 1, 64);
     if (!v) return tl::unexpected(v.error());
@@ -111,7 +169,10 @@ const std::vector<std::string>& ConfigKeys() {
       "data_dir",           "log_level",          "http.listen",
       "http.max_body_bytes", "http.max_import_bytes", "http.io_threads",
       "http.worker_threads", "store.synchronous",  "store.read_connections",
-      "coap.listen",         "coaps.listen",       "coap.threads"};
+      "coap.listen",         "coaps.listen",       "coap.threads",
+      "mqtt.listen",         "mqtts.listen",       "mqtt.tls_certificate",
+      "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
+      "mqtt.max_packet_size", "mqtt.io_threads"};
   return kKeys;
 }
 
@@ -204,7 +265,9 @@ Settings SettingsFromEnvironment(char** envp) {
 
 Result<Config> ResolveConfig(const Settings& file, const Settings& env, const Settings& flags) {
   Config c;
+  bool mqtts_named = false;
   for (const Settings* layer : {&file, &env, &flags}) {
+    mqtts_named = mqtts_named || layer->contains("mqtts.listen");
     for (const auto& [key, value] : *layer) {
       if (key == "admin_token") {
         if (layer != &env) {
@@ -217,6 +280,7 @@ Result<Config> ResolveConfig(const Settings& file, const Settings& env, const Se
       if (auto ok = Apply(c, key, value); !ok) return tl::unexpected(ok.error());
     }
   }
+  if (auto ok = ResolveMqtts(c, mqtts_named); !ok) return tl::unexpected(ok.error());
   return c;
 }
 

@@ -14,6 +14,17 @@
 //   coap.listen               CUSTOS_COAP_LISTEN          --coap-listen   (HOST:PORT or off)
 //   coaps.listen              CUSTOS_COAPS_LISTEN         --coaps-listen  (HOST:PORT or off)
 //   coap.threads              CUSTOS_COAP_THREADS         --coap-threads  (0: one per core)
+//   mqtt.listen               CUSTOS_MQTT_LISTEN          --mqtt-listen   (HOST:PORT or off)
+//   mqtts.listen              CUSTOS_MQTTS_LISTEN         --mqtts-listen  (HOST:PORT or off)
+//   mqtt.tls_certificate      CUSTOS_MQTT_TLS_CERTIFICATE --mqtt-tls-certificate  (PEM file)
+//   mqtt.tls_private_key      CUSTOS_MQTT_TLS_PRIVATE_KEY --mqtt-tls-private-key  (PEM file)
+//   mqtt.tls_client_ca        CUSTOS_MQTT_TLS_CLIENT_CA   --mqtt-tls-client-ca    (PEM file)
+//   mqtt.max_connect_rate     CUSTOS_MQTT_MAX_CONNECT_RATE --mqtt-max-connect-rate (0: no limit)
+//   mqtt.max_packet_size      CUSTOS_MQTT_MAX_PACKET_SIZE --mqtt-max-packet-size
+//   mqtt.io_threads           CUSTOS_MQTT_IO_THREADS      --mqtt-io-threads
+//
+// mqtts.listen defaults to 127.0.0.1:8883 when a certificate is configured and to off
+// otherwise; naming it without a certificate and key is an error.
 //
 // The config file is named by --config or CUSTOS_CONFIG. CUSTOS_ADMIN_TOKEN (env only, never
 // in a file) sets the first admin token's secret.
@@ -53,6 +64,15 @@ struct Config {
   std::optional<HostPort> coap_listen = HostPort{"127.0.0.1", 5683};
   std::optional<HostPort> coaps_listen = HostPort{"127.0.0.1", 5684};
   int coap_threads = 0;
+  // MQTT over TCP and over TLS; nullopt when off.
+  std::optional<HostPort> mqtt_listen = HostPort{"127.0.0.1", 1883};
+  std::optional<HostPort> mqtts_listen;
+  std::string mqtt_tls_certificate;  // PEM: the server's certificate and chain
+  std::string mqtt_tls_private_key;  // PEM
+  std::string mqtt_tls_client_ca;    // PEM CAs for client certificates; "" takes any (pinned)
+  double mqtt_max_connect_rate = 1000;  // CONNECTs per second; 0: no limit
+  std::uint32_t mqtt_max_packet_size = 256 * 1024;
+  int mqtt_io_threads = 2;
   std::optional<std::string> admin_token;  // from CUSTOS_ADMIN_TOKEN
 };
 

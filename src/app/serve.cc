@@ -21,6 +21,7 @@
 #include "api/http_server.h"
 #include "app/coap_service.h"
 #include "app/config.h"
+#include "app/mqtt_service.h"
 #include "core/core.h"
 #include "metrics/metrics.h"
 #include "store/sqlite/sqlite_store.h"
@@ -216,6 +217,14 @@ int Serve(int argc, char** argv, char** envp) {
     (*http)->Stop();
     return 1;
   }
+  auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
+                                                      metrics});
+  if (!mqtt) {
+    spdlog::error("cannot serve MQTT: {}", mqtt.error().message);
+    (*coap)->Stop();
+    (*http)->Stop();
+    return 1;
+  }
   ConnectivityFlusher flusher(registry);
 
   const std::string host = http_options.host.find(':') != std::string::npos
@@ -230,6 +239,10 @@ int Serve(int argc, char** argv, char** envp) {
     std::cout << "custos: " << coap_url.substr(0, coap_url.find(':')) << " listening on "
               << coap_url << "\n";
   }
+  for (const auto& mqtt_url : (*mqtt)->Urls()) {
+    std::cout << "custos: " << mqtt_url.substr(0, mqtt_url.find(':')) << " listening on "
+              << mqtt_url << "\n";
+  }
   std::cout << "custos: REST API " << url << "/api/v1  OpenAPI " << url
             << "/api/v1/openapi.json  metrics " << url << "/metrics\n";
   if (*admin) {
@@ -241,6 +254,7 @@ int Serve(int argc, char** argv, char** envp) {
   sigwait(&stop_signals, &signal);
   spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
 
+  (*mqtt)->Stop();
   (*coap)->Stop();
   (*http)->Stop();
   flusher.Stop();

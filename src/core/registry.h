@@ -36,6 +36,21 @@ struct DevicePatch {
   std::optional<std::int64_t> expected_version;  // kConflict if the stored version differs
 };
 
+// What a device says about itself through a protocol adapter: its identity and health (and its
+// protocol, taken only while the device has none). Unset members are left alone.
+struct DeviceReport {
+  std::optional<std::string> protocol;
+  std::optional<std::string> manufacturer, model, serial;
+  std::optional<std::string> hardware_version, firmware_version, software_version;
+  std::optional<int> battery_level;  // percent, 0..100
+  std::optional<std::string> power_source;
+  std::optional<int> signal_strength;  // dBm
+  std::optional<std::int64_t> free_memory;  // KiB, >= 0
+  std::optional<std::vector<int>> error_codes;
+
+  bool empty() const;
+};
+
 struct ListDevicesRequest {
   std::string filter;   // filter-language text; "" for all
   std::string sort = "id";  // field, or "-field" for descending
@@ -99,6 +114,12 @@ class Registry {
   Result<void> AddGroupMembers(const Actor& actor, GroupId id, const std::vector<DeviceId>& ids);
   Result<void> RemoveGroupMembers(const Actor& actor, GroupId id,
                                   const std::vector<DeviceId>& ids);
+
+  // What a device reported about itself (see DeviceReport): the fields that differ are stored,
+  // audited with the device as the actor ("device:NAME"), and published as device.updated;
+  // when nothing differs nothing is written. kInvalidArgument for a value out of range or too
+  // long, kFailedPrecondition on a retired device, kNotFound for an unknown one.
+  Result<Device> ReportDevice(DeviceId id, const DeviceReport& report);
 
   // Connectivity reported by a protocol adapter: kept in memory, written back in batches,
   // published as device.online / device.offline when the online flag flips.

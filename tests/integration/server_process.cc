@@ -59,8 +59,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
   }
   std::vector<std::string> args = {CUSTOS_BINARY, "serve", "--data-dir", data_dir.string(),
                                    "--http-listen", "127.0.0.1:0", "--log-level", "warn"};
-  // CoAP listeners on free ports too, unless the test chose its own.
-  for (const char* flag : {"--coap-listen", "--coaps-listen"}) {
+  // CoAP and MQTT listeners on free ports too, unless the test chose its own.
+  for (const char* flag : {"--coap-listen", "--coaps-listen", "--mqtt-listen"}) {
     if (std::find(extra.begin(), extra.end(), flag) == extra.end()) {
       args.insert(args.end(), {flag, "127.0.0.1:0"});
     }
@@ -99,6 +99,8 @@ ServerProcess::ServerProcess(const std::filesystem::path& data_dir,
         url_ = line_after("http listening on ");
         coap_url_ = line_after("coap listening on ");
         coaps_url_ = line_after("coaps listening on ");
+        mqtt_url_ = line_after("mqtt listening on ");
+        mqtts_url_ = line_after("mqtts listening on ");
         port_ = static_cast<unsigned short>(std::stoi(url_.substr(url_.rfind(':') + 1)));
         return true;
       },

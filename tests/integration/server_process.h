@@ -29,8 +29,9 @@ class TempDir {
 
 class ServerProcess {
  public:
-  // Starts `custos serve --data-dir DIR --http-listen 127.0.0.1:0 EXTRA...` (and CoAP and
-  // CoAPS on 127.0.0.1:0 unless EXTRA names --coap-listen or --coaps-listen) with
+  // Starts `custos serve --data-dir DIR --http-listen 127.0.0.1:0 EXTRA...` (and CoAP, CoAPS
+  // and MQTT on 127.0.0.1:0 unless EXTRA names --coap-listen, --coaps-listen or
+  // --mqtt-listen) with
   // CUSTOS_ADMIN_TOKEN=kAdminToken unless `admin_from_env` is false. Fails the test
   // (ADD_FAILURE) and leaves url() empty if it does not become ready within 60 s.
   ServerProcess(const std::filesystem::path& data_dir, std::vector<std::string> extra = {},
@@ -41,6 +42,9 @@ class ServerProcess {
   // "coap://127.0.0.1:PORT" and "coaps://127.0.0.1:PORT", empty when not listening.
   const std::string& coap_url() const { return coap_url_; }
   const std::string& coaps_url() const { return coaps_url_; }
+  // "mqtt://127.0.0.1:PORT" and "mqtts://127.0.0.1:PORT", empty when not listening.
+  const std::string& mqtt_url() const { return mqtt_url_; }
+  const std::string& mqtts_url() const { return mqtts_url_; }
   std::string host() const { return "127.0.0.1"; }
   unsigned short port() const { return port_; }
   // Everything the process has written to stdout so far.
@@ -63,6 +67,8 @@ class ServerProcess {
   std::string url_;
   std::string coap_url_;
   std::string coaps_url_;
+  std::string mqtt_url_;
+  std::string mqtts_url_;
   unsigned short port_ = 0;
 };
 
