@@ -68,60 +68,75 @@ std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
   return DecodeHex(credential->secret);
 }
 
-core::Result<std::unique_ptr<CoapService>> CoapService::Start(const Config& config,
-                                                              core::Store& store,
-                                                              core::Registry& registry,
-                                                              core::EventBus& events,
-                                                              metrics::Registry& metrics) {
+core::Result<std::unique_ptr<CoapService>> CoapService::Start(
+    const Config& config, core::Store& store, core::Registry& registry, core::EventBus& events,
+    metrics::Registry& metrics, const lwm2m::server::ServerOptions& lwm2m) {
   std::unique_ptr<CoapService> service(new CoapService(store, metrics));
+  service->registrations_ = std::make_unique<lwm2m::server::RegistrationService>(
+      lwm2m, registry, store, core::SystemClock());
+  service->registrations_->StartExpiry();
+  auto handler = [s = service.get()](bool secure) {
+    return [s, secure](coap::IncomingRequest request, coap::Responder responder) {
+      s->Dispatch(secure, std::move(request), std::move(responder));
+    };
+  };
   if (config.coap_listen) {
     coap::EndpointOptions options;
-    options.listen = fmt::format("{}:{}", Bracketed(config.coap_listen->host),
-                                 config.coap_listen->port);
+    options.listen =
+        fmt::format("{}:{}", Bracketed(config.coap_listen->host), config.coap_listen->port);
     options.threads = Threads(config);
-    auto udp = coap::Endpoint::Start(options, AnswerUnclaimed);
+    auto udp = coap::Endpoint::Start(options, handler(false));
     if (!udp) {
-      return core::MakeError(udp.error().code,
-                             fmt::format("coap.listen {}: {}", options.listen,
-                                         udp.error().message));
+      return core::MakeError(
+          udp.error().code, fmt::format("coap.listen {}: {}", options.listen, udp.error().message));
     }
     service->udp_ = std::move(*udp);
     service->udp_host_ = Bracketed(config.coap_listen->host);
   }
   if (config.coaps_listen) {
     coap::EndpointOptions options;
-    options.listen = fmt::format("{}:{}", Bracketed(config.coaps_listen->host),
-                                 config.coaps_listen->port);
+    options.listen =
+        fmt::format("{}:{}", Bracketed(config.coaps_listen->host), config.coaps_listen->port);
     options.threads = Threads(config);
     coap::DtlsSettings dtls;
     dtls.psk_lookup = [&store, &registry](std::string_view identity) {
       return LookupDevicePsk(store, registry.fleet(), identity);
     };
     options.dtls = std::move(dtls);
-    auto secure = coap::Endpoint::Start(options, AnswerUnclaimed);
+    auto secure = coap::Endpoint::Start(options, handler(true));
     if (!secure) {
-      return core::MakeError(secure.error().code,
-                             fmt::format("coaps.listen {}: {}", options.listen,
-                                         secure.error().message));
+      return core::MakeError(secure.error().code, fmt::format("coaps.listen {}: {}", options.listen,
+                                                              secure.error().message));
     }
     service->dtls_ = std::move(*secure);
     service->dtls_host_ = Bracketed(config.coaps_listen->host);
-    core::EventFilter barred;
-    barred.types = {"device.disabled", "device.retired"};
-    service->barred_ = events.Subscribe(barred);
-    service->session_closer_ = std::thread([s = service.get()] { s->CloseSessionsOfBarredDevices(); });
   }
+  core::EventFilter barred;
+  barred.types = {"device.disabled", "device.retired"};
+  service->barred_ = events.Subscribe(barred);
+  service->session_closer_ =
+      std::thread([s = service.get()] { s->CloseSessionsOfBarredDevices(); });
   service->RegisterMetrics();
   return service;
 }
 
 CoapService::~CoapService() { Stop(); }
 
+void CoapService::Dispatch(bool secure, coap::IncomingRequest request, coap::Responder responder) {
+  if (lwm2m::server::RegistrationService::Claims(coap::UriPath(request.message.options))) {
+    registrations_->Handle(secure, request, std::move(responder));
+    return;
+  }
+  AnswerUnclaimed(std::move(request), std::move(responder));
+}
+
 void CoapService::CloseSessionsOfBarredDevices() {
   while (!stopping_.load() && !barred_->Closed()) {
     // A bounded wait, so that Stop is noticed without a wake-up of its own.
     auto event = barred_->Next(200);
     if (!event) continue;
+    registrations_->DropDevice(event->device_id);
+    if (!dtls_) continue;
     auto credentials = store_.ListCredentials(event->device_id);
     if (!credentials) {
       spdlog::warn("coaps: cannot list the credentials of device {}: {}", event->device_id,
@@ -150,6 +165,7 @@ void CoapService::Stop() {
   }
   if (udp_) udp_->Stop();
   if (dtls_) dtls_->Stop();
+  if (registrations_) registrations_->Stop();
 }
 
 std::vector<std::string> CoapService::Urls() const {
@@ -211,31 +227,29 @@ void CoapService::RegisterMetrics() {
   metrics_.AddCallback("custos_coap_retransmissions_total", "Confirmable messages resent.",
                        kCounter, {"listener"},
                        per_listener([](const EndpointStats& s) { return s.retransmissions; }));
+  metrics_.AddCallback("custos_coap_transmit_timeouts_total",
+                       "Confirmable messages never acknowledged.", kCounter, {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.transmit_timeouts; }));
+  metrics_.AddCallback("custos_coap_response_timeouts_total",
+                       "Requests to devices acknowledged (or sent NON) but never answered.",
+                       kCounter, {"listener"},
+                       per_listener([](const EndpointStats& s) { return s.response_timeouts; }));
   metrics_.AddCallback(
-      "custos_coap_transmit_timeouts_total", "Confirmable messages never acknowledged.",
-      kCounter, {"listener"},
-      per_listener([](const EndpointStats& s) { return s.transmit_timeouts; }));
-  metrics_.AddCallback(
-      "custos_coap_response_timeouts_total",
-      "Requests to devices acknowledged (or sent NON) but never answered.", kCounter,
-      {"listener"}, per_listener([](const EndpointStats& s) { return s.response_timeouts; }));
-  metrics_.AddCallback("custos_coap_send_failures_total",
-                       "Datagrams the socket refused (buffer full, unreachable).", kCounter,
-                       {"listener"},
-                       per_listener([](const EndpointStats& s) { return s.send_failures; }));
+      "custos_coap_send_failures_total", "Datagrams the socket refused (buffer full, unreachable).",
+      kCounter, {"listener"}, per_listener([](const EndpointStats& s) { return s.send_failures; }));
   metrics_.AddCallback("custos_coap_peers", "Peers with state held now.", kGauge, {"listener"},
                        per_listener([](const EndpointStats& s) { return s.peers; }));
   metrics_.AddCallback("custos_coap_peers_evicted_total", "Idle peers forgotten.", kCounter,
                        {"listener"},
                        per_listener([](const EndpointStats& s) { return s.peers_evicted; }));
   if (dtls_) {
-    metrics_.AddCallback(
-        "custos_dtls_handshakes_total", "DTLS handshakes, by result.", kCounter, {"result"},
-        [this] {
-          auto s = dtls_->stats();
-          return std::vector<metrics::Sample>{{{"ok"}, double(s.dtls_handshakes)},
-                                              {{"failed"}, double(s.dtls_handshake_failures)}};
-        });
+    metrics_.AddCallback("custos_dtls_handshakes_total", "DTLS handshakes, by result.", kCounter,
+                         {"result"}, [this] {
+                           auto s = dtls_->stats();
+                           return std::vector<metrics::Sample>{
+                               {{"ok"}, double(s.dtls_handshakes)},
+                               {{"failed"}, double(s.dtls_handshake_failures)}};
+                         });
     metrics_.AddCallbackCounter("custos_dtls_cookies_sent_total",
                                 "HelloVerifyRequests sent (stateless cookie exchange).",
                                 [this] { return double(dtls_->stats().dtls_cookies_sent); });

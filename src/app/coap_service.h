@@ -1,7 +1,7 @@
 // The server's CoAP listeners: plain UDP (coap.listen) and DTLS 1.2 with pre-shared keys
-// (coaps.listen), their /metrics, and the PSK lookup into the device registry. Device
-// protocols that ride on CoAP (LwM2M) take requests from here; until one claims a path,
-// every request but GET /.well-known/core is answered 4.04.
+// (coaps.listen), their /metrics, and the PSK lookup into the device registry. The LwM2M
+// server takes the requests it claims (the registration interface under /rd); every other
+// request but GET /.well-known/core is answered 4.04.
 #pragma once
 
 #include <atomic>
@@ -14,6 +14,7 @@
 #include "app/config.h"
 #include "coap/transport/endpoint.h"
 #include "core/core.h"
+#include "lwm2m/server/server.h"
 #include "metrics/metrics.h"
 
 namespace custos::app {
@@ -26,14 +27,13 @@ std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
 
 class CoapService {
  public:
-  // Starts the listeners the configuration names and registers their metrics. A device
-  // that is disabled or retired loses its DTLS sessions at once (its PSK identities are
-  // closed on the CoAPS listener).
-  static core::Result<std::unique_ptr<CoapService>> Start(const Config& config,
-                                                          core::Store& store,
-                                                          core::Registry& registry,
-                                                          core::EventBus& events,
-                                                          metrics::Registry& metrics);
+  // Starts the listeners the configuration names, with the LwM2M server on both, and
+  // registers their metrics. A device that is disabled or retired loses its LwM2M
+  // registration and its DTLS sessions at once (its PSK identities are closed on the CoAPS
+  // listener).
+  static core::Result<std::unique_ptr<CoapService>> Start(
+      const Config& config, core::Store& store, core::Registry& registry, core::EventBus& events,
+      metrics::Registry& metrics, const lwm2m::server::ServerOptions& lwm2m = {});
   ~CoapService();
   void Stop();
 
@@ -41,17 +41,20 @@ class CoapService {
   std::vector<std::string> Urls() const;
 
  private:
-  CoapService(core::Store& store, metrics::Registry& metrics)
-      : store_(store), metrics_(metrics) {}
+  CoapService(core::Store& store, metrics::Registry& metrics) : store_(store), metrics_(metrics) {}
   void RegisterMetrics();
-  // Closes the DTLS sessions of devices as they are disabled or retired.
+  // Drops the registrations and closes the DTLS sessions of devices as they are disabled or
+  // retired.
   void CloseSessionsOfBarredDevices();
+  // Routes a request to the LwM2M server when it claims the path.
+  void Dispatch(bool secure, coap::IncomingRequest request, coap::Responder responder);
 
   core::Store& store_;
   metrics::Registry& metrics_;
   std::shared_ptr<core::EventSubscription> barred_;
   std::atomic<bool> stopping_{false};
   std::thread session_closer_;
+  std::unique_ptr<lwm2m::server::RegistrationService> registrations_;
   std::unique_ptr<coap::Endpoint> udp_;
   std::unique_ptr<coap::Endpoint> dtls_;
   std::string udp_host_;
