@@ -26,7 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (d.id == 65535 || ToString(d.version).empty()) std::abort();
     registry.Add(d);
   }
-  const auto& d = defs->front();
+  // The last definition is the one the registry keeps for its id and version: an earlier one
+  // with the same id and version is replaced by it.
+  const auto& d = defs->back();
   const DeclaredVersions versions{{d.id, d.version}};
   const auto resolve = registry.ResolverFor(versions);
   std::vector<Record> records;
