@@ -25,9 +25,12 @@ struct OutgoingRequest {
   Message message;
   RequestOptions options;
   ResponseCallback done;
-  // One block of a block-wise transfer: `done` continues the transfer, so its response
-  // is handed over as it is, never followed further.
+  // One block of a block-wise transfer, or an observation's request: `done` handles the
+  // response itself, so it is handed over as it is, never followed further.
   bool transfer_step = false;
+  // Send with message.token as it is (an observation's registration or active cancel)
+  // instead of a new one.
+  bool keep_token = false;
 };
 
 // A request on the wire, waiting for its answer.

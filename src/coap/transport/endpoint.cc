@@ -119,21 +119,22 @@ class UdpEndpoint final : public Endpoint {
 
   ObservationId Observe(const Peer& peer, Message request, NotificationCallback notify) override {
     const ObservationId id = next_observation_.fetch_add(1);
-    auto error = core::MakeError(core::ErrorCode::kInternal, "Observe is not available yet");
     std::shared_lock lock(mutex_);
     if (stopped_) {
       lock.unlock();
-      if (notify) notify(error);
+      transport::Deliver(
+          notify, core::MakeError(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped"));
       return id;
     }
-    WorkerFor(peer).Post([notify = std::move(notify), error] {
-      if (notify) notify(error);
-    });
+    WorkerFor(peer).PostObserve(id, peer, std::move(request), std::move(notify));
     return id;
   }
 
   void CancelObservation(ObservationId id, bool active) override {
-    spdlog::debug("coap: CancelObservation({}) is not available yet", id);
+    std::shared_lock lock(mutex_);
+    if (stopped_) return;
+    // Only the thread of the observation's peer knows it; the others ignore the id.
+    for (auto& worker : workers_) worker->PostCancelObservation(id, active);
   }
 
   void CloseSessions(std::string_view identity) override {

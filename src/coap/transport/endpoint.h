@@ -161,12 +161,21 @@ class Endpoint {
   virtual void Request(const Peer& peer, Message request, RequestOptions options,
                        ResponseCallback done) = 0;
 
-  // Registers an observation (GET with Observe 0) and calls `notify` with the first
-  // response and every fresher notification (RFC 7641 §3.4 ordering); stale ones are
-  // dropped. Ends with an error, after which `notify` is not called again.
+  // Registers an observation: sends `request`, a GET (given Observe 0 if it has no Observe
+  // option), and calls `notify` on the peer's thread with its response and every fresher
+  // notification (RFC 7641 §3.4 ordering); stale ones are dropped, CON ones acknowledged
+  // all the same. A block-wise notification is handed over whole. The last call is either
+  // an error (the request failed, the endpoint stopped, a passive cancel:
+  // kFailedPrecondition) or a response that ends the observation: one without Observe
+  // (the server did not register us, or it answers an active cancel) or not 2.xx (RFC
+  // 7641 §3.2). `notify` is not called after it. Errors as Request, and kInvalidArgument
+  // for a method other than GET, kUnavailable beyond 64 observations of one peer.
   virtual ObservationId Observe(const Peer& peer, Message request, NotificationCallback notify) = 0;
-  // Passive cancel forgets the token (the next notification gets RST); active cancel
-  // sends a GET with Observe 1.
+  // Passive cancel forgets the observation at once (`notify` gets kFailedPrecondition; the
+  // next notification gets RST). Active cancel sends the registration again with Observe 1
+  // and the same token; the observation ends with the answer to it, and notifications
+  // crossing it are still handed over. Before the registration is answered a cancel is
+  // passive. Unknown or ended ids are ignored.
   virtual void CancelObservation(ObservationId id, bool active) = 0;
 
   // Ends every DTLS session bound to the PSK identity `identity`, sending close_notify, so

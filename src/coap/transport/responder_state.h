@@ -9,6 +9,7 @@
 
 #include "coap/coap.h"
 #include "coap/transport/endpoint.h"
+#include "coap/transport/response_bodies.h"
 
 namespace custos::coap::transport {
 class Worker;
@@ -23,8 +24,14 @@ struct Responder::State {
         request_type(request.type),
         request_id(request.message_id),
         token(request.token),
-        method(request.code),
-        request_options(request.options) {}
+        resource(transport::ResourceKey(request)) {
+    // Copied only when present: most requests carry neither.
+    for (const Option& option : request.options) {
+      if (option.number == option::kBlock2 || option.number == option::kSize2) {
+        block_options.Add(option);
+      }
+    }
+  }
   // A request still unanswered when the last Responder goes (the application lost it)
   // gets 5.00, so that the peer does not wait for nothing.
   ~State();
@@ -37,10 +44,11 @@ struct Responder::State {
   Type request_type;
   std::uint16_t request_id;
   std::vector<std::uint8_t> token;
-  // What shapes a block-wise answer: the method and options (URI, Block2) of the request,
-  // and the last Block1 of an assembled upload, which the answer echoes (RFC 7959 §2.3).
-  Code method;
-  OptionList request_options;
+  // What shapes a block-wise answer: the request's method and URI (ResourceKey), its
+  // Block2 and Size2, and the last Block1 of an assembled upload, which the answer echoes
+  // (RFC 7959 §2.3).
+  std::string resource;
+  OptionList block_options;
   std::optional<Block> last_block1;
   std::atomic<bool> answered{false};
 

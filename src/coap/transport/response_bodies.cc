@@ -5,30 +5,29 @@
 
 namespace custos::coap::transport {
 
-std::size_t ResponseBodies::KeyHash::operator()(const Key& key) const noexcept {
-  return std::hash<Peer>{}(key.peer) ^ (std::hash<std::string>{}(key.uri) * 31 + key.method);
-}
-
-ResponseBodies::Key ResponseBodies::MakeKey(const Peer& peer, const Message& request) {
-  // The options that name the resource (RFC 7252 §6.5), each with its number so that
-  // "/a?b" and "/a/b" differ.
-  Key key{peer, request.code.raw, {}};
+std::string ResourceKey(const Message& request) {
+  // Each option with its number and length, so that "/a?b" and "/a/b" differ.
+  std::string key(1, static_cast<char>(request.code.raw));
   for (const Option& option : request.options) {
     if (option.number != option::kUriHost && option.number != option::kUriPort &&
         option.number != option::kUriPath && option.number != option::kUriQuery) {
       continue;
     }
-    key.uri += static_cast<char>(option.number);
-    key.uri += static_cast<char>(option.value.size() >> 8);
-    key.uri += static_cast<char>(option.value.size() & 0xff);
-    key.uri.append(option.value.begin(), option.value.end());
+    key += static_cast<char>(option.number);
+    key += static_cast<char>(option.value.size() >> 8);
+    key += static_cast<char>(option.value.size() & 0xff);
+    key.append(option.value.begin(), option.value.end());
   }
   return key;
 }
 
-void ResponseBodies::Put(const Peer& peer, const Message& request, Message head,
+std::size_t ResponseBodies::KeyHash::operator()(const Key& key) const noexcept {
+  return std::hash<Peer>{}(key.peer) ^ (std::hash<std::string>{}(key.resource) * 31);
+}
+
+void ResponseBodies::Put(const Peer& peer, const std::string& resource, Message head,
                          std::shared_ptr<const BodySource> body, TimePoint now) {
-  Key key = MakeKey(peer, request);
+  Key key{peer, resource};
   if (auto it = entries_.find(key); it != entries_.end()) Erase(it);
   if (per_peer_[peer] >= limits_.max_per_peer) EvictOldestOf(peer);
   while (!order_.empty() && entries_.size() >= limits_.max_entries) {
@@ -40,9 +39,9 @@ void ResponseBodies::Put(const Peer& peer, const Message& request, Message head,
   ++per_peer_[peer];
 }
 
-const ResponseBodies::Entry* ResponseBodies::Find(const Peer& peer, const Message& request,
+const ResponseBodies::Entry* ResponseBodies::Find(const Peer& peer, const std::string& resource,
                                                   TimePoint now) {
-  auto it = entries_.find(MakeKey(peer, request));
+  auto it = entries_.find(Key{peer, resource});
   if (it == entries_.end()) return nullptr;
   if (it->second.expires <= now) {
     Erase(it);
@@ -53,8 +52,8 @@ const ResponseBodies::Entry* ResponseBodies::Find(const Peer& peer, const Messag
   return &it->second.entry;
 }
 
-void ResponseBodies::Erase(const Peer& peer, const Message& request) {
-  if (auto it = entries_.find(MakeKey(peer, request)); it != entries_.end()) Erase(it);
+void ResponseBodies::Erase(const Peer& peer, const std::string& resource) {
+  if (auto it = entries_.find(Key{peer, resource}); it != entries_.end()) Erase(it);
 }
 
 std::size_t ResponseBodies::Expire(TimePoint now) {

@@ -15,6 +15,10 @@
 
 namespace custos::coap::transport {
 
+// The method and URI (Uri-Host, Uri-Port, Uri-Path, Uri-Query) of `request` as one string,
+// the key of its body: short enough for most LwM2M paths to need no allocation.
+std::string ResourceKey(const Message& request);
+
 struct ResponseBodyLimits {
   std::size_t max_entries = 1024;  // over all peers; FileBody entries hold a descriptor each
   std::size_t max_per_peer = 4;
@@ -30,14 +34,14 @@ class ResponseBodies {
 
   explicit ResponseBodies(ResponseBodyLimits limits = {}) : limits_(limits) {}
 
-  // Keeps `head` and `body` for follow-up requests of `peer` with `request`'s method and
-  // URI (Uri-Host, Uri-Port, Uri-Path, Uri-Query), replacing an earlier one. The least
-  // recently used entry of the peer, or of all, goes when a limit is reached.
-  void Put(const Peer& peer, const Message& request, Message head,
+  // Keeps `head` and `body` for follow-up requests of `peer` for `resource` (ResourceKey),
+  // replacing an earlier one. The least recently used entry of the peer, or of all, goes
+  // when a limit is reached.
+  void Put(const Peer& peer, const std::string& resource, Message head,
            std::shared_ptr<const BodySource> body, TimePoint now);
-  // The entry for `request` from `peer`, its lifetime renewed at `now`; nullptr if none.
-  const Entry* Find(const Peer& peer, const Message& request, TimePoint now);
-  void Erase(const Peer& peer, const Message& request);
+  // The entry for `resource` from `peer`, its lifetime renewed at `now`; nullptr if none.
+  const Entry* Find(const Peer& peer, const std::string& resource, TimePoint now);
+  void Erase(const Peer& peer, const std::string& resource);
   // Drops the entries whose lifetime ended at `now`; returns how many.
   std::size_t Expire(TimePoint now);
   std::size_t size() const { return entries_.size(); }
@@ -45,8 +49,7 @@ class ResponseBodies {
  private:
   struct Key {
     Peer peer;
-    std::uint8_t method = 0;
-    std::string uri;
+    std::string resource;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
@@ -60,7 +63,6 @@ class ResponseBodies {
   };
   using Map = std::unordered_map<Key, Slot, KeyHash>;
 
-  static Key MakeKey(const Peer& peer, const Message& request);
   void Erase(Map::iterator it);
   void EvictOldestOf(const Peer& peer);
 

@@ -26,6 +26,7 @@
 
 #include "coap/coap.h"
 #include "coap/transport/client_exchanges.h"
+#include "coap/transport/client_observations.h"
 #include "coap/transport/client_transfer.h"
 #include "coap/transport/counters.h"
 #include "coap/transport/datagram_batch.h"
@@ -78,6 +79,11 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void Post(std::function<void()> task);
   // Ends this thread's DTLS sessions bound to `identity`, sending close_notify.
   void PostCloseSessions(std::string identity);
+  // Registers observation `id` (Endpoint::Observe) and sends its GET.
+  void PostObserve(ObservationId id, const Peer& peer, Message request,
+                   NotificationCallback notify);
+  // Cancels observation `id` if this thread holds it (Endpoint::CancelObservation).
+  void PostCancelObservation(ObservationId id, bool active);
   // Fails every pending and waiting request with kUnavailable, closes the socket and lets
   // Run return.
   void PostShutdown();
@@ -143,6 +149,18 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void ContinueTransfer(const std::shared_ptr<ClientTransfer>& transfer,
                         core::Result<Message> result);
 
+  // worker_observe.cc: the client side of RFC 7641.
+  void StartObservation(ObservationId id, const Peer& peer, Message request,
+                        NotificationCallback notify);
+  void CancelObservation(ObservationId id, bool active);
+  // The answer to the registration or to the active cancel.
+  void OnObservationAnswer(ObservationId id, core::Result<Message> result);
+  // A response with the observation's token: judged, then handed over if fresh.
+  void OnNotification(ObservationId id, Message response);
+  void FetchNotification(ObservationId id, Message first, bool last);
+  void Notify(ObservationId id, core::Result<Message> notification, bool last);
+  void EndObservation(ObservationId id, core::Error error);
+
   // worker_client.cc: our requests and their answers.
   void StartRequest(OutgoingRequest request);
   void Transmit(OutgoingRequest request);
@@ -199,6 +217,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   std::size_t max_message_;
   Block1Assembler assembler_;
   ResponseBodies bodies_;
+  ClientObservations observations_;
   std::unique_ptr<DtlsSessions> dtls_;  // null on plain UDP
   // Requests waiting for a DTLS handshake with their peer, in order.
   std::unordered_map<Peer, std::vector<OutgoingRequest>> awaiting_handshake_;

@@ -39,7 +39,8 @@ Block1Assembler Worker::MakeAssembler() const {
 bool Worker::ServeFromCache(const Peer& peer, const Message& request) {
   auto block2 = GetBlock2(request.options);
   if (!block2 || !*block2 || (*block2)->num == 0) return false;
-  const ResponseBodies::Entry* entry = bodies_.Find(peer, request, now_);
+  const std::string resource = ResourceKey(request);
+  const ResponseBodies::Entry* entry = bodies_.Find(peer, resource, now_);
   if (entry == nullptr) return false;  // the handler is asked again for the body
   auto served =
       ServeBlock2(request, entry->head, *entry->body, SzxFitting(EncodedSize(entry->head)));
@@ -50,7 +51,7 @@ bool Worker::ServeFromCache(const Peer& peer, const Message& request) {
   }
   // The last block served: the client has the body (a retransmission of its request is
   // answered by the deduplicator).
-  if (!MoreBlocks(*served)) bodies_.Erase(peer, request);
+  if (!MoreBlocks(*served)) bodies_.Erase(peer, resource);
   AnswerAtOnce(peer, request.type, request.message_id, request.token, std::move(*served));
   return true;
 }
@@ -83,7 +84,7 @@ bool Worker::AssembleBlock1(const Peer& peer, Message& request, std::optional<Bl
 Message Worker::ShapeResponse(const Responder::State& state, Message response,
                               std::shared_ptr<const BodySource> body) {
   if (!response.code.IsResponse()) return response;  // FinishResponse refuses it
-  const bool block2_asked = state.request_options.Has(option::kBlock2);
+  const bool block2_asked = state.block_options.Has(option::kBlock2);
   if (!body) {
     const std::size_t size = EncodedSize(response) + state.token.size();
     if (!block2_asked && size <= max_message_) {
@@ -95,9 +96,9 @@ Message Worker::ShapeResponse(const Responder::State& state, Message response,
     body = std::make_shared<MemoryBody>(std::move(response.payload));
   }
   response.payload.clear();
+  // ServeBlock2 reads only the request's Block2 and Size2.
   Message request;
-  request.code = state.method;
-  request.options = state.request_options;
+  request.options = state.block_options;
   auto served = ServeBlock2(request, response, *body, SzxFitting(EncodedSize(response)));
   if (!served) {
     spdlog::error("coap: cannot serve a body of {} bytes to {}: {}", body->Size(),
@@ -105,9 +106,9 @@ Message Worker::ShapeResponse(const Responder::State& state, Message response,
     return InternalError();
   }
   if (MoreBlocks(*served)) {
-    bodies_.Put(state.peer, request, std::move(response), std::move(body), now_);
+    bodies_.Put(state.peer, state.resource, std::move(response), std::move(body), now_);
   } else {
-    bodies_.Erase(state.peer, request);
+    bodies_.Erase(state.peer, state.resource);
   }
   if (state.last_block1) {
     Block1Assembler::EchoBlock1(*served, Block1Step{{}, {}, *state.last_block1});

@@ -55,8 +55,13 @@ void Worker::Transmit(OutgoingRequest request) {
   Message& message = request.message;
   const bool confirmable = request.options.confirmable;
   message.type = confirmable ? Type::kConfirmable : Type::kNonConfirmable;
+  if (request.keep_token && exchanges_.ByToken(peer, message.token)) {
+    Deliver(request.done, Fail(core::ErrorCode::kAlreadyExists,
+                               "a request with that token is pending at " + ToString(peer)));
+    return;
+  }
   message.message_id = NextMessageId(peer);
-  message.token = NewToken(peer);
+  if (!request.keep_token) message.token = NewToken(peer);
   if (auto valid = Validate(message); !valid) {
     Deliver(request.done, tl::unexpected(valid.error()));
     return;
@@ -131,12 +136,31 @@ void Worker::OnReset(const Peer& peer, const Message& reset) {
 }
 
 void Worker::OnResponse(const Peer& peer, Message response) {
-  const auto id = exchanges_.ByToken(peer, response.token);
+  auto id = exchanges_.ByToken(peer, response.token);
+  const auto observation = observations_.ByToken(peer, response.token);
+  if (id && observation && observations_.Find(*observation)->answered &&
+      response.options.Has(option::kObserve)) {
+    // A notification crossing the active cancel that shares its token: not its answer,
+    // which carries no Observe (RFC 7641 §3.6).
+    id.reset();
+  }
   if (!id) {
-    // §5.3.2: a response we do not expect is rejected (a CON) or ignored (a NON).
+    if (observation) {
+      // RFC 7641 §4.2: a CON notification is acknowledged, even a stale one.
+      if (response.type == Type::kConfirmable) {
+        SendEmpty(peer, Type::kAcknowledgement, response.message_id, true);
+      }
+      OnNotification(*observation, std::move(response));
+      return;
+    }
+    // §5.3.2: a response we do not expect is rejected (a CON) or ignored (a NON); a
+    // notification of an observation we do not hold is rejected either way, so that the
+    // server stops sending them (RFC 7641 §3.6, §4.2).
     counters_.Add(Counter::kUnexpectedResponses);
     if (response.type == Type::kConfirmable) {
       SendEmpty(peer, Type::kReset, response.message_id, true);
+    } else if (response.options.Has(option::kObserve)) {
+      SendEmpty(peer, Type::kReset, response.message_id, false);
     }
     return;
   }
@@ -160,8 +184,9 @@ void Worker::OnTransmitTimeout(const ExchangeKey& key) {
 }
 
 // The one place where an exchange ends. A response with more blocks to come (or any
-// response whose body goes to a file) is followed with Block2 (worker_transfer.cc);
-// Observe notifications are delivered here.
+// response whose body goes to a file) is followed with Block2 (worker_transfer.cc); the
+// requests of observations and transfers have callbacks that take the response as it is
+// (worker_observe.cc).
 void Worker::Complete(ClientExchanges::Id id, core::Result<Message> result) {
   if (exchanges_.Find(id) == nullptr) return;
   Exchange exchange = exchanges_.Take(id);
@@ -183,7 +208,7 @@ std::vector<std::uint8_t> Worker::NewToken(const Peer& peer) {
   for (;;) {
     random_.Fill(random);
     std::vector<std::uint8_t> token = *tokens_.Next(random);
-    if (!exchanges_.ByToken(peer, token)) return token;
+    if (!exchanges_.ByToken(peer, token) && !observations_.Contains(peer, token)) return token;
   }
 }
 
