@@ -31,6 +31,12 @@ HandlerResult RetireDevice(const Services& s, Request& req);
 // The device page of GET /devices, and of GET /groups/{id}/devices when `group` is given.
 HandlerResult DevicePage(const Services& s, const Request& req, std::optional<core::GroupId> group);
 
+// what devices report: state (desired and reported documents), telemetry, logs
+HandlerResult GetDeviceState(const Services& s, Request& req);
+HandlerResult PatchDesiredState(const Services& s, Request& req);
+HandlerResult GetDeviceTelemetry(const Services& s, Request& req);
+HandlerResult ListDeviceLogs(const Services& s, Request& req);
+
 // device credentials
 HandlerResult ListCredentials(const Services& s, Request& req);
 HandlerResult AddCredential(const Services& s, Request& req);

@@ -28,6 +28,10 @@ std::vector<Route> BuildTable() {
       {"POST", "/api/v1/devices/{id}/disable", kOperator, plain, &h::DisableDevice},
       {"POST", "/api/v1/devices/{id}/enable", kOperator, plain, &h::EnableDevice},
       {"POST", "/api/v1/devices/{id}/retire", kOperator, plain, &h::RetireDevice},
+      {"GET", "/api/v1/devices/{id}/state", kViewer, plain, &h::GetDeviceState},
+      {"PATCH", "/api/v1/devices/{id}/state/desired", kOperator, plain, &h::PatchDesiredState},
+      {"GET", "/api/v1/devices/{id}/telemetry", kViewer, plain, &h::GetDeviceTelemetry},
+      {"GET", "/api/v1/devices/{id}/logs", kViewer, plain, &h::ListDeviceLogs},
       // Credentials are managed by operators; even their listing (no secrets) reveals
       // identities that viewers have no need for.
       {"GET", "/api/v1/devices/{id}/credentials", kOperator, plain, &h::ListCredentials},

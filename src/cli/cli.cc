@@ -37,6 +37,7 @@ void AddDeviceNoun(CLI::App& app, Action& chosen) {
   AddDeviceWriteCommands(*devices, chosen);
   AddDeviceImportCommand(*devices, chosen);
   AddDeviceCredentialCommands(*devices, chosen);
+  AddDeviceStateCommands(*devices, chosen);
 }
 
 std::size_t TerminalWidth(bool out_terminal, bool err_terminal) {

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/api_client.h"
 #include "cli/failure.h"
@@ -58,6 +59,11 @@ void AddDeviceReadCommands(CLI::App& devices, Action& chosen);
 void AddDeviceWriteCommands(CLI::App& devices, Action& chosen);
 void AddDeviceImportCommand(CLI::App& devices, Action& chosen);
 void AddDeviceCredentialCommands(CLI::App& devices, Action& chosen);
+void AddDeviceStateCommands(CLI::App& devices, Action& chosen);
+
+// "a.b=v" settings of `devices desire` as a merge patch: dotted keys nest, a value that reads
+// as JSON is taken as JSON (30, true, null, {"x":1}) and anything else as text.
+Outcome<boost::json::object> ParseDesiredSettings(const std::vector<std::string>& settings);
 
 // ---- output shared by the commands
 

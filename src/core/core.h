@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/credential.h"
 #include "core/device.h"
+#include "core/device_state.h"
 #include "core/error.h"
 #include "core/event.h"
 #include "core/filter.h"

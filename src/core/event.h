@@ -22,7 +22,8 @@ namespace custos::core {
 
 // Types: "device.created", "device.updated", "device.deleted", "device.disabled",
 // "device.enabled", "device.retired", "device.imported", "device.online", "device.offline",
-// "group.created", "group.updated", "group.deleted".
+// "device.state.desired", "device.state.reported", "device.telemetry", "device.log",
+// "operation.progress", "group.created", "group.updated", "group.deleted".
 struct Event {
   std::uint64_t seq = 0;   // assigned by the bus, strictly increasing
   TimeMs at = 0;

@@ -19,6 +19,7 @@
 #include "core/audit.h"
 #include "core/credential.h"
 #include "core/device.h"
+#include "core/device_state.h"
 #include "core/error.h"
 #include "core/filter.h"
 #include "core/group.h"
@@ -93,6 +94,38 @@ class Store {
   // are ignored. Not audited.
   virtual Result<void> SaveConnectivity(
       const std::vector<std::pair<DeviceId, Connectivity>>& updates) = 0;
+
+  // ---- device state (core/device_state.h)
+  // The desired and reported documents of the device: "{}" at version 0 for a document never
+  // written. kNotFound for an unknown device.
+  virtual Result<DeviceState> GetDeviceState(DeviceId device) = 0;
+  // Replaces the desired document with `json` (a JSON object's text, checked by the caller)
+  // if its version is `expected_version` (kConflict otherwise); the version goes up by one
+  // and the time is stamped. Audited. Returns the whole new state.
+  virtual Result<DeviceState> SaveDesiredState(DeviceId device, std::string json,
+                                               std::int64_t expected_version,
+                                               AuditEntry audit) = 0;
+  // The same for the reported document, whose version goes up only when `json` differs from
+  // the stored text; `desired_acknowledged`, if set, is recorded whether or not the document
+  // changed. Not audited: devices report often.
+  virtual Result<DeviceState> SaveReportedState(
+      DeviceId device, std::string json, std::int64_t expected_version,
+      std::optional<std::int64_t> desired_acknowledged) = 0;
+
+  // ---- telemetry and device logs (core/device_state.h); not audited
+  // Replaces the device's latest telemetry with `json` (a JSON object's text), stamped `at`
+  // (the clock if 0). kNotFound for an unknown device.
+  virtual Result<void> SaveTelemetry(DeviceId device, std::string json, TimeMs at) = 0;
+  // The latest telemetry: "{}" with updated_at 0 when none was saved. kNotFound for an
+  // unknown device.
+  virtual Result<Telemetry> GetTelemetry(DeviceId device) = 0;
+  // Appends log lines (a line's `at` 0 means now) and keeps only the newest `keep` lines of
+  // the device. kNotFound for an unknown device.
+  virtual Result<void> AppendDeviceLogs(DeviceId device, std::vector<DeviceLogLine> lines,
+                                        std::size_t keep) = 0;
+  // The newest `limit` lines of the device, oldest first. kNotFound for an unknown device.
+  virtual Result<std::vector<DeviceLogLine>> ListDeviceLogs(DeviceId device,
+                                                            std::size_t limit) = 0;
 
   // ---- credentials
   virtual Result<Credential> AddCredential(Credential credential, AuditEntry audit) = 0;

@@ -108,7 +108,41 @@ const Migration kInitial{
         "CREATE INDEX audit_at ON audit (at)",
     }};
 
-const Migration kMigrations[] = {kInitial};
+// Version 2: each device's desired and reported state documents (JSON objects as text) with
+// their versions, and the desired version the device last acknowledged. A row appears with
+// the first write; no row means empty documents at version 0.
+const Migration kDeviceState{
+    2,
+    {
+        R"sql(CREATE TABLE device_state (
+          device_id INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+          desired_json TEXT NOT NULL DEFAULT '{}',
+          desired_version INTEGER NOT NULL DEFAULT 0,
+          desired_updated_at INTEGER NOT NULL DEFAULT 0,
+          reported_json TEXT NOT NULL DEFAULT '{}',
+          reported_version INTEGER NOT NULL DEFAULT 0,
+          reported_updated_at INTEGER NOT NULL DEFAULT 0,
+          desired_acknowledged INTEGER NOT NULL DEFAULT 0))sql",
+    }};
+
+// Version 3: each device's latest telemetry (one JSON object) and its recent log lines.
+const Migration kDeviceReports{
+    3,
+    {
+        R"sql(CREATE TABLE device_telemetry (
+          device_id INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+          measurements_json TEXT NOT NULL,
+          updated_at INTEGER NOT NULL))sql",
+        R"sql(CREATE TABLE device_logs (
+          id INTEGER PRIMARY KEY,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          at INTEGER NOT NULL,
+          level TEXT NOT NULL,
+          message TEXT NOT NULL))sql",
+        "CREATE INDEX device_logs_device ON device_logs (device_id, id)",
+    }};
+
+const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports};
 
 }  // namespace
 

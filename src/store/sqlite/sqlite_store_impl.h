@@ -40,6 +40,21 @@ class SqliteStore final : public core::Store {
   Result<void> SaveConnectivity(
       const std::vector<std::pair<core::DeviceId, core::Connectivity>>& updates) override;
 
+  Result<core::DeviceState> GetDeviceState(core::DeviceId device) override;
+  Result<core::DeviceState> SaveDesiredState(core::DeviceId device, std::string json,
+                                             std::int64_t expected_version,
+                                             core::AuditEntry audit) override;
+  Result<core::DeviceState> SaveReportedState(
+      core::DeviceId device, std::string json, std::int64_t expected_version,
+      std::optional<std::int64_t> desired_acknowledged) override;
+
+  Result<void> SaveTelemetry(core::DeviceId device, std::string json, core::TimeMs at) override;
+  Result<core::Telemetry> GetTelemetry(core::DeviceId device) override;
+  Result<void> AppendDeviceLogs(core::DeviceId device, std::vector<core::DeviceLogLine> lines,
+                                std::size_t keep) override;
+  Result<std::vector<core::DeviceLogLine>> ListDeviceLogs(core::DeviceId device,
+                                                          std::size_t limit) override;
+
   Result<core::Credential> AddCredential(core::Credential credential,
                                          core::AuditEntry audit) override;
   Result<std::vector<core::Credential>> ListCredentials(core::DeviceId device) override;
