@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "mqtt/server/server.h"
+#include "mqtt_contract/contract.h"
 
 namespace custos::app {
 namespace {
@@ -43,11 +44,15 @@ ms::ServerOptions EndpointOptions(const Config& config) {
 
 }  // namespace
 
-// The device side of the endpoint as the registry sees it: connections make a device online
-// or offline, messages refresh its last-seen time.
+// The device side of the endpoint: connections make a device online or offline and messages
+// refresh its last-seen time (the registry's connectivity); then the device-management
+// contract takes each call.
 class MqttService::Impl final : public ms::DeviceHandler {
  public:
-  explicit Impl(MqttServices services) : services_(services) {}
+  explicit Impl(MqttServices services)
+      : services_(services),
+        contract_(mqtt_contract::ContractServices{services.store, services.registry,
+                                                  services.events, services.clock}) {}
 
   void OnConnect(const ms::ConnectInfo& info) override {
     core::Connectivity c;
@@ -67,9 +72,11 @@ class MqttService::Impl final : public ms::DeviceHandler {
       spdlog::warn("mqtt: device {}: cannot record its protocol: {}", info.device_name,
                    r.error().message);
     }
+    contract_.OnConnect(info);
   }
 
   void OnDisconnect(const ms::DisconnectInfo& info) override {
+    contract_.OnDisconnect(info);
     // A take-over leaves the device online on its newer connection.
     if (info.taken_over) return;
     core::Connectivity c;
@@ -88,10 +95,11 @@ class MqttService::Impl final : public ms::DeviceHandler {
 
   mqtt::ReasonCode OnPublish(const ms::Sender& sender, const ms::Message& message) override {
     Touch(sender.device_id);
-    return mqtt::ReasonCode::kSuccess;
+    return contract_.OnPublish(sender, message);
   }
 
   MqttServices services_;
+  mqtt_contract::DeviceContract contract_;
   std::unique_ptr<ms::Server> server_;
   std::string host_;
   std::string tls_host_;
@@ -117,14 +125,56 @@ class MqttService::Impl final : public ms::DeviceHandler {
 
 namespace {
 
-constexpr const char* kMetricNames[] = {
-    "custos_mqtt_connections",         "custos_mqtt_sessions",
-    "custos_mqtt_sockets_total",       "custos_mqtt_tls_handshake_failures_total",
-    "custos_mqtt_connects_total",      "custos_mqtt_takeovers_total",
-    "custos_mqtt_packets_total",       "custos_mqtt_bytes_total",
-    "custos_mqtt_publishes_total",     "custos_mqtt_refused_total",
-    "custos_mqtt_closed_total",        "custos_mqtt_dropped_total",
-    "custos_mqtt_wills_published_total"};
+constexpr const char* kMetricNames[] = {"custos_mqtt_connections",
+                                        "custos_mqtt_sessions",
+                                        "custos_mqtt_sockets_total",
+                                        "custos_mqtt_tls_handshake_failures_total",
+                                        "custos_mqtt_connects_total",
+                                        "custos_mqtt_takeovers_total",
+                                        "custos_mqtt_packets_total",
+                                        "custos_mqtt_bytes_total",
+                                        "custos_mqtt_publishes_total",
+                                        "custos_mqtt_refused_total",
+                                        "custos_mqtt_closed_total",
+                                        "custos_mqtt_dropped_total",
+                                        "custos_mqtt_wills_published_total",
+                                        "custos_mqtt_device_messages_total",
+                                        "custos_mqtt_desired_deliveries_total",
+                                        "custos_mqtt_replies_total"};
+
+void RegisterContractMetrics(metrics::Registry& m, const mqtt_contract::DeviceContract& contract) {
+  using mqtt_contract::TopicKind;
+  const auto kCounter = metrics::MetricType::kCounter;
+  m.AddCallback("custos_mqtt_device_messages_total",
+                "Messages from devices by contract topic, and whether they were taken (accepted), "
+                "refused as malformed (not JSON, wrong shape) or refused otherwise.",
+                kCounter, {"kind", "result"}, [&contract] {
+                  auto counters = contract.counters();
+                  std::vector<metrics::Sample> samples;
+                  for (TopicKind kind :
+                       {TopicKind::kIdentity, TopicKind::kReported, TopicKind::kTelemetry,
+                        TopicKind::kLogs, TopicKind::kOperationProgress,
+                        TopicKind::kOperationResult, TopicKind::kRequest, TopicKind::kUnknown}) {
+                    const auto& c = counters.messages[kind];
+                    const char* k = mqtt_contract::ToString(kind);
+                    samples.push_back({{k, "accepted"}, double(c.accepted)});
+                    samples.push_back({{k, "malformed"}, double(c.malformed)});
+                    samples.push_back({{k, "refused"}, double(c.refused)});
+                  }
+                  return samples;
+                });
+  m.AddCallback("custos_mqtt_desired_deliveries_total",
+                "Desired states handed to a device's connection or session: at once, or after "
+                "waiting for the device to subscribe.",
+                kCounter, {"when"}, [&contract] {
+                  auto c = contract.counters();
+                  return std::vector<metrics::Sample>{
+                      {{"immediate"}, double(c.desired_sent - c.desired_retried)},
+                      {{"after_subscribe"}, double(c.desired_retried)}};
+                });
+  m.AddCallbackCounter("custos_mqtt_replies_total", "Replies to device requests.",
+                       [&contract] { return double(contract.counters().replies_sent); });
+}
 
 void RegisterMetrics(metrics::Registry& m, ms::Server& server) {
   using metrics::Sample;
@@ -134,9 +184,8 @@ void RegisterMetrics(metrics::Registry& m, ms::Server& server) {
                      [&server, d] { return d(server.stats().connections_open); });
   m.AddCallbackGauge("custos_mqtt_sessions", "MQTT sessions kept, connected or not.",
                      [&server, d] { return d(server.stats().sessions); });
-  m.AddCallback("custos_mqtt_sockets_total",
-                "Sockets accepted, and refused at max_connections.", kCounter, {"result"},
-                [&server, d] {
+  m.AddCallback("custos_mqtt_sockets_total", "Sockets accepted, and refused at max_connections.",
+                kCounter, {"result"}, [&server, d] {
                   auto s = server.stats();
                   return std::vector<Sample>{{{"accepted"}, d(s.sockets_accepted)},
                                              {{"refused"}, d(s.sockets_refused)}};
@@ -146,14 +195,13 @@ void RegisterMetrics(metrics::Registry& m, ms::Server& server) {
   m.AddCallback("custos_mqtt_connects_total", "CONNECTs, by result.", kCounter, {"result"},
                 [&server, d] {
                   auto s = server.stats();
-                  return std::vector<Sample>{
-                      {{"accepted"}, d(s.connects_accepted)},
-                      {{"bad_credentials"}, d(s.connects_bad_credentials)},
-                      {{"not_authorized"}, d(s.connects_not_authorized)},
-                      {{"bad_client_id"}, d(s.connects_bad_client_id)},
-                      {{"rate_limited"}, d(s.connects_rate_limited)},
-                      {{"malformed"}, d(s.connects_malformed)},
-                      {{"timed_out"}, d(s.connects_timed_out)}};
+                  return std::vector<Sample>{{{"accepted"}, d(s.connects_accepted)},
+                                             {{"bad_credentials"}, d(s.connects_bad_credentials)},
+                                             {{"not_authorized"}, d(s.connects_not_authorized)},
+                                             {{"bad_client_id"}, d(s.connects_bad_client_id)},
+                                             {{"rate_limited"}, d(s.connects_rate_limited)},
+                                             {{"malformed"}, d(s.connects_malformed)},
+                                             {{"timed_out"}, d(s.connects_timed_out)}};
                 });
   m.AddCallbackCounter("custos_mqtt_takeovers_total",
                        "Sessions whose connection was replaced by a newer one.",
@@ -164,8 +212,8 @@ void RegisterMetrics(metrics::Registry& m, ms::Server& server) {
       return std::vector<Sample>{{{"in"}, d(s.*in)}, {{"out"}, d(s.*out)}};
     };
   };
-  m.AddCallback("custos_mqtt_packets_total", "MQTT packets, by direction.", kCounter,
-                {"direction"}, in_out(&ms::Stats::packets_in, &ms::Stats::packets_out));
+  m.AddCallback("custos_mqtt_packets_total", "MQTT packets, by direction.", kCounter, {"direction"},
+                in_out(&ms::Stats::packets_in, &ms::Stats::packets_out));
   m.AddCallback("custos_mqtt_bytes_total", "Bytes on MQTT connections, by direction.", kCounter,
                 {"direction"}, in_out(&ms::Stats::bytes_in, &ms::Stats::bytes_out));
   m.AddCallback("custos_mqtt_publishes_total",
@@ -212,13 +260,16 @@ core::Result<std::unique_ptr<MqttService>> MqttService::Start(const Config& conf
                         services.clock};
   auto server = ms::Server::Start(EndpointOptions(config), endpoint, impl.get());
   if (!server) {
-    return core::MakeError(server.error().code,
-                           fmt::format("mqtt: {}", server.error().message));
+    return core::MakeError(server.error().code, fmt::format("mqtt: {}", server.error().message));
   }
   impl->server_ = std::move(*server);
+  impl->contract_.Start([s = impl->server_.get()](core::DeviceId id, ms::Message message) {
+    return s->Publish(id, std::move(message));
+  });
   if (config.mqtt_listen) impl->host_ = Bracketed(config.mqtt_listen->host);
   if (config.mqtts_listen) impl->tls_host_ = Bracketed(config.mqtts_listen->host);
   RegisterMetrics(services.metrics, *impl->server_);
+  RegisterContractMetrics(services.metrics, impl->contract_);
   return std::unique_ptr<MqttService>(new MqttService(std::move(impl)));
 }
 
@@ -230,6 +281,8 @@ void MqttService::Stop() {
   if (impl_->stopped_) return;
   impl_->stopped_ = true;
   for (const char* name : kMetricNames) impl_->services_.metrics.Remove(name);
+  // The contract's delivery thread publishes through the endpoint: it stops first.
+  impl_->contract_.Stop();
   impl_->server_->Stop();
 }
 

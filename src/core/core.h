@@ -15,6 +15,7 @@
 #include "core/fleet_state.h"
 #include "core/group.h"
 #include "core/operation.h"
+#include "core/operation_report.h"
 #include "core/registry.h"
 #include "core/store.h"
 #include "core/token.h"

@@ -95,9 +95,9 @@ Result<Device> Registry::ReportDevice(DeviceId id, const DeviceReport& report) {
     if (changed.empty()) return current;
     if (auto ok = ValidateNewDevice(next); !ok) return tl::unexpected(ok.error());
     Actor device_actor{0, "device:" + current->name, Role::kViewer};
-    auto stored = store_.UpdateDevice(
-        next, Audit(device_actor, "device.report", "device", std::to_string(id),
-                    fmt::format(R"({{"changed":{}}})", JsonList(changed))));
+    auto stored =
+        store_.UpdateDevice(next, Audit(device_actor, "device.report", "device", std::to_string(id),
+                                        fmt::format(R"({{"changed":{}}})", JsonList(changed))));
     // A concurrent change by an operator is not the device's business: apply again on top.
     if (!stored && stored.error().code == ErrorCode::kConflict && attempt < kConflictRetries) {
       continue;

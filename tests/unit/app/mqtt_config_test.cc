@@ -29,15 +29,15 @@ TEST(MqttConfigTest, ACertificateTurnsTheTlsListenerOnAtItsStandardPort) {
   EXPECT_EQ(c->mqtt_tls_certificate, "/etc/custos/cert.pem");
   EXPECT_EQ(c->mqtt_tls_private_key, "/k.pem");
 
-  auto off = ResolveConfig(
-      {{"mqtt.tls_certificate", "c.pem"}, {"mqtt.tls_private_key", "k.pem"}},
-      {{"mqtts.listen", "off"}}, {{"mqtt.listen", "off"}});
+  auto off = ResolveConfig({{"mqtt.tls_certificate", "c.pem"}, {"mqtt.tls_private_key", "k.pem"}},
+                           {{"mqtts.listen", "off"}}, {{"mqtt.listen", "off"}});
   ASSERT_TRUE(off) << off.error().message;
   EXPECT_FALSE(off->mqtts_listen);
   EXPECT_FALSE(off->mqtt_listen);
 
   auto moved = ResolveConfig({}, {{"mqtt.tls_certificate", "c.pem"}},
-                             {{"mqtt.tls_private_key", "k.pem"}, {"mqtts.listen", "0.0.0.0:0"},
+                             {{"mqtt.tls_private_key", "k.pem"},
+                              {"mqtts.listen", "0.0.0.0:0"},
                               {"mqtt.tls_client_ca", "ca.pem"}});
   ASSERT_TRUE(moved) << moved.error().message;
   ASSERT_TRUE(moved->mqtts_listen);
@@ -88,9 +88,9 @@ TEST(MqttConfigTest, EnvironmentAndFlagSpellings) {
   EXPECT_EQ(s["mqtt.tls_client_ca"], "/ca.pem");
   EXPECT_EQ(s["mqtt.max_connect_rate"], "50");
   const auto& keys = ConfigKeys();
-  for (const char* key : {"mqtt.listen", "mqtts.listen", "mqtt.tls_certificate",
-                          "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
-                          "mqtt.max_packet_size", "mqtt.io_threads"}) {
+  for (const char* key :
+       {"mqtt.listen", "mqtts.listen", "mqtt.tls_certificate", "mqtt.tls_private_key",
+        "mqtt.tls_client_ca", "mqtt.max_connect_rate", "mqtt.max_packet_size", "mqtt.io_threads"}) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), key), keys.end()) << key;
   }
 }

@@ -89,8 +89,7 @@ TEST_F(RegistryReportsTest, OutOfRangeValuesAndRetiredDevicesAreRefused) {
   EXPECT_EQ(registry_->ReportDevice(d->id, memory).error().code, ErrorCode::kInvalidArgument);
   DeviceReport long_model;
   long_model.model = std::string(10000, 'm');
-  EXPECT_EQ(registry_->ReportDevice(d->id, long_model).error().code,
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(registry_->ReportDevice(d->id, long_model).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(registry_->ReportDevice(999, DeviceReport{}).error().code, ErrorCode::kNotFound);
 
   ASSERT_TRUE(registry_->RetireDevice(operator_, d->id, "gone"));
