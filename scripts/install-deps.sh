@@ -13,7 +13,7 @@ test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   sqlite3 curl wrk procps libcoap3-bin
-  mosquitto mosquitto-clients libpaho-mqtt-dev
+  mosquitto mosquitto-clients libpaho-mqtt-dev openssl
 )
 
 pkgs=("${build_pkgs[@]}")
