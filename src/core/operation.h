@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/device.h"
@@ -41,6 +42,31 @@ struct Operation {
   std::string result_json = "{}";
   TimeMs created_at = 0;
   TimeMs updated_at = 0;
+  // While waiting: the guard it waits for ("exclusive_lock", "battery", "offline"); else "".
+  std::string waiting_for;
+  // Not delivered before this time (the request's schedule_at).
+  std::optional<TimeMs> schedule_at;
+  // While sent and not yet taken by the device (or its session): when delivery is tried
+  // again. Unset once the adapter reports the operation delivered.
+  std::optional<TimeMs> next_attempt_at;
+  // firmware_update: the battery percentage it waits for (unset: the engine's default).
+  std::optional<int> battery_threshold;
+  std::optional<std::int64_t> campaign_id;  // the campaign that made it, if any
+};
+
+// A page of operations, oldest first (by id). Unset members do not filter.
+struct OperationQuery {
+  std::optional<DeviceId> device_id;
+  std::optional<OperationState> state;
+  std::optional<OperationKind> kind;
+  std::optional<std::int64_t> campaign_id;
+  std::string after;        // opaque cursor from a previous page's next_cursor; "" first
+  std::size_t limit = 100;  // 1..1000
+};
+
+struct OperationPage {
+  std::vector<Operation> operations;
+  std::string next_cursor;  // "" when this is the last page
 };
 
 }  // namespace custos::core
