@@ -14,6 +14,7 @@
 #include "core/filter.h"
 #include "core/fleet_state.h"
 #include "core/group.h"
+#include "core/lwm2m_registration.h"
 #include "core/operation.h"
 #include "core/operation_report.h"
 #include "core/registry.h"

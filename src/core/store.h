@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/filter.h"
 #include "core/group.h"
+#include "core/lwm2m_registration.h"
 #include "core/token.h"
 
 namespace custos::core {
@@ -161,6 +162,18 @@ class Store {
   // Batched, not audited.
   virtual Result<void> TouchToken(TokenId id, TimeMs at) = 0;
   virtual Result<std::int64_t> CountActiveTokens() = 0;
+
+  // ---- LwM2M registrations (core/lwm2m_registration.h); not audited
+  // Applies `changes` in order, in ONE transaction: a put replaces any stored registration
+  // with the same id, endpoint or device; a removal deletes the registration with that id
+  // (none: nothing happens). A put for a device that does not exist is skipped. A device's
+  // registration goes with the device.
+  virtual Result<void> SaveLwm2mRegistrations(
+      const std::vector<Lwm2mRegistrationChange>& changes) = 0;
+  // Up to `limit` stored registrations in endpoint order, starting after endpoint `after`
+  // ("" for the first page).
+  virtual Result<std::vector<Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
+      std::string_view after, std::size_t limit) = 0;
 
   // ---- audit
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first

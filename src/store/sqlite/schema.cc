@@ -142,7 +142,31 @@ const Migration kDeviceReports{
         "CREATE INDEX device_logs_device ON device_logs (device_id, id)",
     }};
 
-const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports};
+// Version 5: the LwM2M server's registrations, so that they survive a restart (one row per
+// endpoint, registration id and device; the object list as link-format text; the peer as
+// "address:port"; deadline in ms since the epoch).
+const Migration kLwm2mRegistrations{
+    5,
+    {
+        R"sql(CREATE TABLE lwm2m_registrations (
+          id TEXT NOT NULL UNIQUE,
+          endpoint TEXT PRIMARY KEY,
+          device_id INTEGER NOT NULL UNIQUE REFERENCES devices (id) ON DELETE CASCADE,
+          peer TEXT NOT NULL,
+          secure INTEGER NOT NULL,
+          identity TEXT NOT NULL,
+          version TEXT NOT NULL,
+          lifetime_s INTEGER NOT NULL,
+          binding TEXT NOT NULL,
+          sms TEXT NOT NULL,
+          queue_mode INTEGER NOT NULL,
+          object_links TEXT NOT NULL,
+          registered_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          deadline INTEGER NOT NULL) WITHOUT ROWID)sql",
+    }};
+
+const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kLwm2mRegistrations};
 
 }  // namespace
 

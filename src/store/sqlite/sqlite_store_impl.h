@@ -84,6 +84,11 @@ class SqliteStore final : public core::Store {
   Result<void> TouchToken(core::TokenId id, core::TimeMs at) override;
   Result<std::int64_t> CountActiveTokens() override;
 
+  Result<void> SaveLwm2mRegistrations(
+      const std::vector<core::Lwm2mRegistrationChange>& changes) override;
+  Result<std::vector<core::Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
+      std::string_view after, std::size_t limit) override;
+
   Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
 
   core::StoreStats Stats() override;
