@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/filter.h"
 #include "core/group.h"
+#include "core/operation.h"
 #include "core/lwm2m_registration.h"
 #include "core/token.h"
 
@@ -174,6 +175,21 @@ class Store {
   // ("" for the first page).
   virtual Result<std::vector<Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
       std::string_view after, std::size_t limit) = 0;
+
+  // ---- operations (core/operation.h)
+  // Assigns id and created_at/updated_at (the clock if 0). kNotFound for an unknown device.
+  virtual Result<Operation> CreateOperation(Operation operation, AuditEntry audit) = 0;
+  virtual Result<Operation> GetOperation(std::int64_t id) = 0;  // kNotFound if absent
+  // A transition: stores state, waiting_for, attempts, deadline, schedule_at,
+  // next_attempt_at and result_json of `operation` if the stored state is `expected_state`
+  // (kConflict otherwise, kNotFound if absent), and sets updated_at (the clock). With an
+  // audit entry, it is written in the same transaction. Returns the stored operation.
+  virtual Result<Operation> UpdateOperation(Operation operation, OperationState expected_state,
+                                            std::optional<AuditEntry> audit) = 0;
+  // A page of operations by id; kInvalidArgument for a bad cursor or limit.
+  virtual Result<OperationPage> ListOperations(const OperationQuery& query) = 0;
+  // Every operation that is not final, by id (for the engine's start).
+  virtual Result<std::vector<Operation>> ListUnfinishedOperations() = 0;
 
   // ---- audit
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first

@@ -142,6 +142,39 @@ const Migration kDeviceReports{
         "CREATE INDEX device_logs_device ON device_logs (device_id, id)",
     }};
 
+// Version 4: remote operations (core/operation.h). Kind and state as their names; times in
+// ms since the epoch; waiting_for is the guard a waiting operation waits for ('' otherwise).
+// The partial index serves the engine's start (the operations not final), the others the
+// listing filters, each ending in id for keyset pages.
+const Migration kOperations{
+    4,
+    {
+        R"sql(CREATE TABLE operations (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,
+          parameters_json TEXT NOT NULL DEFAULT '{}',
+          requested_by TEXT NOT NULL DEFAULT '',
+          state TEXT NOT NULL,
+          waiting_for TEXT NOT NULL DEFAULT '',
+          attempts INTEGER NOT NULL DEFAULT 0,
+          schedule_at INTEGER,
+          next_attempt_at INTEGER,
+          deadline INTEGER,
+          battery_threshold INTEGER,
+          result_json TEXT NOT NULL DEFAULT '{}',
+          campaign_id INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL))sql",
+        "CREATE INDEX operations_device ON operations (device_id, id)",
+        "CREATE INDEX operations_state ON operations (state, id)",
+        "CREATE INDEX operations_kind ON operations (kind, id)",
+        "CREATE INDEX operations_campaign ON operations (campaign_id, id) "
+        "WHERE campaign_id IS NOT NULL",
+        "CREATE INDEX operations_unfinished ON operations (id) "
+        "WHERE state IN ('pending', 'scheduled', 'waiting', 'sent', 'in_progress')",
+    }};
+
 // Version 5: the LwM2M server's registrations, so that they survive a restart (one row per
 // endpoint, registration id and device; the object list as link-format text; the peer as
 // "address:port"; deadline in ms since the epoch).
@@ -166,7 +199,8 @@ const Migration kLwm2mRegistrations{
           deadline INTEGER NOT NULL) WITHOUT ROWID)sql",
     }};
 
-const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kLwm2mRegistrations};
+const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kOperations,
+                                    kLwm2mRegistrations};
 
 }  // namespace
 

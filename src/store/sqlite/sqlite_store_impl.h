@@ -89,6 +89,15 @@ class SqliteStore final : public core::Store {
   Result<std::vector<core::Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
       std::string_view after, std::size_t limit) override;
 
+  Result<core::Operation> CreateOperation(core::Operation operation,
+                                          core::AuditEntry audit) override;
+  Result<core::Operation> GetOperation(std::int64_t id) override;
+  Result<core::Operation> UpdateOperation(core::Operation operation,
+                                          core::OperationState expected_state,
+                                          std::optional<core::AuditEntry> audit) override;
+  Result<core::OperationPage> ListOperations(const core::OperationQuery& query) override;
+  Result<std::vector<core::Operation>> ListUnfinishedOperations() override;
+
   Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
 
   core::StoreStats Stats() override;
