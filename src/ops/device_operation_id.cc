@@ -22,9 +22,12 @@ std::optional<std::int64_t> ParseDeviceOperationId(std::string_view device_id) {
 
 const char* ToString(DeviceOutcome outcome) {
   switch (outcome) {
-    case DeviceOutcome::kSucceeded: return "succeeded";
-    case DeviceOutcome::kFailed: return "failed";
-    case DeviceOutcome::kRejected: return "rejected";
+    case DeviceOutcome::kSucceeded:
+      return "succeeded";
+    case DeviceOutcome::kFailed:
+      return "failed";
+    case DeviceOutcome::kRejected:
+      return "rejected";
   }
   return "failed";
 }

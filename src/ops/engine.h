@@ -28,9 +28,9 @@ bool IsDisruptive(core::OperationKind kind);
 struct OperationRequest {
   core::DeviceId device_id = 0;
   core::OperationKind kind = core::OperationKind::kReboot;
-  std::string parameters_json = "{}";  // a JSON object's text
-  std::optional<core::TimeMs> deadline;   // absolute; wins over timeout_ms
-  std::optional<std::int64_t> timeout_ms;  // from creation; unset: the engine's default
+  std::string parameters_json = "{}";       // a JSON object's text
+  std::optional<core::TimeMs> deadline;     // absolute; wins over timeout_ms
+  std::optional<std::int64_t> timeout_ms;   // from creation; unset: the engine's default
   std::optional<core::TimeMs> schedule_at;  // not delivered before
   OnConflict on_conflict = OnConflict::kWait;
   std::optional<int> battery_threshold;  // firmware_update, 0..100; unset: the default
@@ -39,10 +39,10 @@ struct OperationRequest {
 
 struct EngineOptions {
   std::int64_t default_timeout_ms = 24LL * 3600 * 1000;  // operations.default_timeout_s
-  int max_attempts = 5;                                   // operations.max_attempts
-  std::int64_t retry_initial_ms = 10'000;                 // operations.retry_initial_s
-  std::int64_t retry_max_ms = 15LL * 60 * 1000;           // back-off doubles up to this
-  int battery_threshold = 20;                             // operations.battery_threshold
+  int max_attempts = 5;                                  // operations.max_attempts
+  std::int64_t retry_initial_ms = 10'000;                // operations.retry_initial_s
+  std::int64_t retry_max_ms = 15LL * 60 * 1000;          // back-off doubles up to this
+  int battery_threshold = 20;                            // operations.battery_threshold
   // With a driver thread the engine acts on its own when something falls due (by the
   // clock it was given, polled at least every `driver_tick_ms`); without one (unit tests
   // with a fake clock) the caller calls Poll().

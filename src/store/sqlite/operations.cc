@@ -170,10 +170,9 @@ core::Result<Operation> SqliteStore::UpdateOperation(Operation op,
     if (db.Changes() == 0) {
       auto current = SelectOperation(db, op.id);
       if (!current) return tl::unexpected(current.error());
-      return core::MakeError(ErrorCode::kConflict,
-                             fmt::format("operation {} is {}, not {}", op.id,
-                                         core::ToString(current->state),
-                                         core::ToString(expected_state)));
+      return core::MakeError(ErrorCode::kConflict, fmt::format("operation {} is {}, not {}", op.id,
+                                                               core::ToString(current->state),
+                                                               core::ToString(expected_state)));
     }
     if (audit) {
       if (audit->target_id.empty()) audit->target_id = std::to_string(op.id);
@@ -229,8 +228,8 @@ core::Result<core::OperationPage> SqliteStore::ListOperations(const core::Operat
 core::Result<std::vector<Operation>> SqliteStore::ListUnfinishedOperations() {
   return Read([&](Connection& db) -> Result<std::vector<Operation>> {
     auto select = db.Prepare(fmt::format(
-        "SELECT {} FROM operations INDEXED BY operations_unfinished WHERE {} ORDER BY id",
-        kColumns, kUnfinished));
+        "SELECT {} FROM operations INDEXED BY operations_unfinished WHERE {} ORDER BY id", kColumns,
+        kUnfinished));
     if (!select) return tl::unexpected(select.error());
     return ReadAll(*select);
   });

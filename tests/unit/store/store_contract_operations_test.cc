@@ -109,9 +109,7 @@ TEST_P(StoreContractTest, OperationTransitionIsStoredOnlyFromTheExpectedState) {
 
   Operation missing = op;
   missing.id = 4242;
-  EXPECT_EQ(store().UpdateOperation(missing, OperationState::kCancelled, std::nullopt)
-                .error()
-                .code,
+  EXPECT_EQ(store().UpdateOperation(missing, OperationState::kCancelled, std::nullopt).error().code,
             ErrorCode::kNotFound);
 }
 
@@ -189,11 +187,11 @@ TEST_P(StoreContractTest, OperationsAreListedByFilterWithCursorPages) {
 TEST_P(StoreContractTest, UnfinishedOperationsAreTheOnesNotFinal) {
   auto d = Create("pump-1");
   std::set<std::int64_t> unfinished;
-  const OperationState states[] = {
-      OperationState::kPending,   OperationState::kScheduled, OperationState::kWaiting,
-      OperationState::kSent,      OperationState::kInProgress, OperationState::kSucceeded,
-      OperationState::kFailed,    OperationState::kTimedOut,  OperationState::kCancelled,
-      OperationState::kRejected};
+  const OperationState states[] = {OperationState::kPending,    OperationState::kScheduled,
+                                   OperationState::kWaiting,    OperationState::kSent,
+                                   OperationState::kInProgress, OperationState::kSucceeded,
+                                   OperationState::kFailed,     OperationState::kTimedOut,
+                                   OperationState::kCancelled,  OperationState::kRejected};
   for (OperationState state : states) {
     auto op = *store().CreateOperation(NewOperation(d.id), Audit("operation.create"));
     if (state != OperationState::kPending) {

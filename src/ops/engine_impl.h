@@ -1,0 +1,100 @@
+// The engine's state and steps. Internal to the ops module: engine.cc (lifecycle, requests),
+// engine_steps.cc (the state machine), engine_reports.cc (what deliverers report).
+//
+// Every member function whose name ends in Locked runs with mu_ held. Deliverers are never
+// called with mu_ held: steps collect what to deliver in Actions, and the caller runs them
+// after unlocking (RunActions).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ops/ops.h"
+#include "ops/policy.h"
+
+namespace custos::ops {
+
+class Engine::Impl {
+ public:
+  Impl(EngineServices services, EngineOptions options) : services_(services), options_(options) {}
+
+  // A call to a deliverer, made after mu_ is released.
+  struct Action {
+    Deliverer* deliverer = nullptr;
+    core::Operation op;
+    core::Device device;
+    bool cancel = false;  // Deliverer::Cancel instead of Deliver
+  };
+  using Actions = std::vector<Action>;
+
+  static void RunActions(const Actions& actions);
+
+  // The device as the guards must see it: the stored record with the live connectivity.
+  core::Result<core::Device> LoadDevice(core::DeviceId id) const;
+  Deliverer* DelivererFor(const core::Device& device) const;
+
+  void TrackLocked(const core::Operation& op);
+  void UntrackLocked(std::int64_t id);
+  // Stores `next` if the stored state is still `from`, then keeps it in memory (or drops it
+  // when final) and publishes `event_type`. On a lost compare-and-set the stored operation
+  // replaces the one in memory. Returns the stored operation, or nullopt when not stored.
+  std::optional<core::Operation> PersistLocked(core::Operation next, core::OperationState from,
+                                               std::optional<core::AuditEntry> audit = {},
+                                               const char* event_type = "operation.updated");
+  void PublishLocked(const char* type, const core::Operation& op);
+
+  // Moves a pending, scheduled or waiting operation as far as it can go now.
+  void StepLocked(std::int64_t id, Actions& actions, OnConflict on_conflict = OnConflict::kWait);
+  // Steps every held (pending, scheduled, waiting) operation of the device, oldest first.
+  void StepDeviceLocked(core::DeviceId device, Actions& actions);
+  // Sends (or sends again) an operation: an attempt more, a retry time, then Deliver.
+  void SendLocked(const core::Operation& op, const core::Device& device, Deliverer* deliverer,
+                  Actions& actions);
+  // Sends a sent operation again if its device can be reached now.
+  void ResendLocked(const core::Operation& op, Actions& actions);
+  // enable / disable, done here through the Registry.
+  void RunServerSideLocked(const core::Operation& op, const core::Device& device, Actions& actions);
+  // Ends an operation in final state `to` with `result_json`; tells the deliverer when it
+  // was out on the device, then lets the device's next operations go.
+  std::optional<core::Operation> FinishLocked(const core::Operation& op, core::OperationState to,
+                                              std::string result_json, Actions& actions,
+                                              std::optional<core::AuditEntry> audit = {});
+  // Deadlines, schedules and retries that have fallen due; devices that reported.
+  void PollLocked(Actions& actions);
+  // Records a device's result for an operation that already ended (cancelled, timed out).
+  void RecordLateResultLocked(core::DeviceId device, std::int64_t id, DeviceOutcome outcome,
+                              const std::string& result_json);
+  // The operation in memory if it belongs to `device`, else null.
+  const core::Operation* FindLocked(core::DeviceId device, std::int64_t id) const;
+
+  void DriverLoop();
+  void Wake();
+
+  EngineServices services_;
+  EngineOptions options_;
+  std::map<std::string, Deliverer*, std::less<>> deliverers_;
+
+  std::mutex mu_;
+  std::map<std::int64_t, core::Operation> active_;              // every operation not final
+  std::map<core::DeviceId, std::set<std::int64_t>> by_device_;  // ids of active_, by device
+  std::set<std::int64_t> resend_on_contact_;  // sent before a restart: delivered again
+  bool started_ = false;
+  std::shared_ptr<core::EventSubscription> device_events_;
+
+  std::atomic<bool> stopping_{false};
+  std::mutex wake_mu_;  // never taken while waiting for mu_ (the notifier runs under the bus)
+  std::condition_variable wake_cv_;
+  bool wake_ = false;
+  std::thread driver_;
+};
+
+// {"reason": text} as JSON text.
+std::string ReasonJson(std::string_view reason);
+
+}  // namespace custos::ops
