@@ -18,7 +18,9 @@ std::vector<std::uint8_t> FirstETag(const Message& response) {
 BlockwiseDownload::BlockwiseDownload(Message request, BodySink& sink, DownloadOptions options)
     : base_(request), first_(std::move(request)), sink_(sink), options_(options) {
   options_.szx = std::min(options_.szx, kMaxSzx);
-  base_.payload.clear();
+  // A FETCH's body says what is fetched, so every block's request repeats it (RFC 8132
+  // §2.3.2); a GET has none, and the body of a Block1 upload is not sent again (§2.7).
+  if (base_.code != codes::kFetch) base_.payload.clear();
   for (std::uint16_t number :
        {option::kObserve, option::kBlock1, option::kSize1, option::kBlock2}) {
     base_.options.Remove(number);

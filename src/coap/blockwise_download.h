@@ -33,8 +33,8 @@ struct DownloadOptions {
 // is the next request. The requests repeat the original request's options with a new
 // Block2; Observe, Block1 and Size1 are left out of every request after the first, as are
 // the payload (§2.7: the Block2 phase after a Block1 upload "leaves out the Block1
-// Options") and Observe (§2.6: the rest of a notification is retrieved with requests
-// that do not observe).
+// Options"; but a FETCH repeats its body, RFC 8132 §2.3.2) and Observe (§2.6: the rest of a
+// notification is retrieved with requests that do not observe).
 //
 // Ends with kDone when a block with M = 0 arrives: the sink is finished with the whole body
 // and the step carries the last response without its payload and Block2. Ends with

@@ -37,6 +37,10 @@ inline constexpr Code kGet = Code::Of(0, 1);
 inline constexpr Code kPost = Code::Of(0, 2);
 inline constexpr Code kPut = Code::Of(0, 3);
 inline constexpr Code kDelete = Code::Of(0, 4);
+// RFC 8132: FETCH (a GET with a body, observable) and iPATCH (LwM2M Write-Composite).
+inline constexpr Code kFetch = Code::Of(0, 5);
+inline constexpr Code kPatch = Code::Of(0, 6);
+inline constexpr Code kIPatch = Code::Of(0, 7);
 // Responses (§12.1.2 and extensions).
 inline constexpr Code kCreated = Code::Of(2, 1);
 inline constexpr Code kDeleted = Code::Of(2, 2);

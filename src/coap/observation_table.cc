@@ -29,9 +29,11 @@ std::optional<ObservationTable::Key> ObservationTable::MakeKey(
 }
 
 core::Result<void> ObservationTable::Register(const Peer& peer, const Message& request) {
-  if (request.code != codes::kGet || Observe(request.options) != 0u) {
+  // RFC 8132 §2.4: a FETCH may be observed as a GET is.
+  if ((request.code != codes::kGet && request.code != codes::kFetch) ||
+      Observe(request.options) != 0u) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "an observation is registered by a GET with Observe 0");
+                     "an observation is registered by a GET or FETCH with Observe 0");
   }
   auto key = MakeKey(peer, request.token);
   if (!key) return MakeError(ErrorCode::kInvalidArgument, "token longer than 8 bytes");

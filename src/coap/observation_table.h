@@ -20,8 +20,8 @@ struct ObservationLimits {
   std::size_t total = 1 << 20;
 };
 
-// The GET that cancels an observation actively (§3.6): `registration` (same token, same
-// options) with Observe 1. The caller fills in the message id.
+// The GET (or FETCH) that cancels an observation actively (§3.6): `registration` (same token,
+// same options, same body) with Observe 1. The caller fills in the message id.
 Message ActiveCancelRequest(const Message& registration);
 
 class ObservationTable {
@@ -35,7 +35,8 @@ class ObservationTable {
 
   explicit ObservationTable(ObservationLimits limits = {}) : limits_(limits) {}
 
-  // Records an observation for `request`, a GET with Observe 0 about to be sent to `peer`;
+  // Records an observation for `request`, a GET or FETCH (RFC 8132 §2.4) with Observe 0
+  // about to be sent to `peer`;
   // its token is the key. kInvalidArgument for any other request; kAlreadyExists if the
   // peer already has an observation with that token; kUnavailable when the peer or the
   // table is at its limit.

@@ -91,6 +91,23 @@ TEST(BlockwiseDownloadTest, FollowUpsLeaveOutObserveAndTheRequestBody) {
   EXPECT_EQ(step.message, expected);
 }
 
+// RFC 8132 §2.3.2: the body of a FETCH says what is fetched, so every follow-up repeats it.
+TEST(BlockwiseDownloadTest, FetchFollowUpsRepeatTheRequestBody) {
+  MemorySink sink;
+  Message fetch = Get();
+  fetch.code = codes::kFetch;
+  SetObserve(fetch.options, 0);
+  fetch.payload = Text("[/3/0]");
+  BlockwiseDownload download(fetch, sink);
+  auto step = download.OnResponse(Block2Response(Pattern(300), 0, 3));
+  ASSERT_EQ(step.kind, Kind::kSend);
+  Message expected = Get();
+  expected.code = codes::kFetch;
+  expected.payload = Text("[/3/0]");
+  (void)SetBlock2(expected.options, Block{1, false, 3});
+  EXPECT_EQ(step.message, expected);
+}
+
 // §2.4: an ETag that changes between blocks means another version of the body: start
 // over from block 0, so the result is all of the new version.
 TEST(BlockwiseDownloadTest, AChangedETagRestartsTheTransfer) {

@@ -116,6 +116,20 @@ Message Registration(std::vector<std::uint8_t> token) {
   return get;
 }
 
+// RFC 8132 §2.4: a FETCH is observed as a GET is; other methods are not.
+TEST(ObservationTableTest, RegistersAFetchButNotAPost) {
+  ObservationTable table;
+  Message fetch = Registration(Bytes({3}));
+  fetch.code = codes::kFetch;
+  EXPECT_TRUE(table.Register(kServer, fetch));
+  Message post = Registration(Bytes({4}));
+  post.code = codes::kPost;
+  auto refused = table.Register(kServer, post);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ActiveCancelRequest(fetch).code, codes::kFetch);
+}
+
 TEST(ObservationTableTest, AResponseWithoutObserveOrAnErrorEndsIt) {
   ObservationTable table;
   ASSERT_TRUE(table.Register(kServer, Registration(Bytes({1}))));
