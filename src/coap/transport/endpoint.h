@@ -76,6 +76,44 @@ struct IncomingRequest {
   std::string identity;
 };
 
+// Called once when an observation we accepted as the notifying server ends: kUnavailable
+// when the observer answered a notification with RST or the endpoint stopped, kTimeout when
+// a CON notification was never acknowledged, kFailedPrecondition when the observer
+// deregistered (a GET or FETCH with Observe 1 and the same token) or registered again with
+// the same token, or when we ended it ourselves (Notifier::End, a response that is not
+// 2.xx). Runs on the peer's thread (or the caller's, for End); it must not block.
+using ObservationEnded = std::function<void(core::Error)>;
+// The fate of one notification: success when a CON one was acknowledged (a NON one when
+// it was sent), else the error that also ended the observation.
+using NotificationSent = std::function<void(core::Result<void>)>;
+
+// The notifying side of one observation (RFC 7641 as the server): sends notifications to
+// the observer with its token and fresh Observe sequence numbers. Copyable, callable from
+// any thread; a default-constructed one is inactive. Made by Responder::AcceptObservation.
+class Notifier {
+ public:
+  struct State;
+  Notifier() = default;
+  explicit Notifier(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  // Sends `notification` (its code, options and payload; type, id, token and Observe are
+  // filled in), confirmable or not (RFC 7641 §4.5). A body larger than one datagram goes
+  // as a Block2 response would, the observer fetching the rest (RFC 7959 §2.6). A code
+  // other than 2.xx is sent without Observe and ends the observation (§4.2). After the end,
+  // `sent` gets kFailedPrecondition and nothing is sent.
+  void Notify(Message notification, bool confirmable, NotificationSent sent = {});
+  // Ends the observation from our side without telling the observer (its next request or
+  // our silence tells it); ObservationEnded is called with kFailedPrecondition.
+  void End();
+  // Whether the observation still runs (it may end any moment on the I/O thread).
+  bool active() const;
+  const Peer& peer() const;
+  const std::vector<std::uint8_t>& token() const;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
 // Answers one incoming request, exactly once; copyable, callable from any thread. When the
 // handler returns without answering, the endpoint ACKs a CON at once and the answer goes
 // later as a separate response (RFC 7252 §5.2.2).
@@ -83,6 +121,14 @@ class Responder {
  public:
   struct State;
   explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  // Accepts the observation a GET or FETCH with Observe 0 asks for (RFC 7641 §4.1), before
+  // answering it: the answer, if 2.xx, then carries Observe, and the Notifier sends the
+  // notifications that follow until `ended` says the observation is over. An answer that
+  // is not 2.xx ends it at once. The observation is keyed by peer and token: a new one with
+  // the same token replaces it. For any other request it returns an inactive Notifier and
+  // never calls `ended`.
+  Notifier AcceptObservation(ObservationEnded ended);
 
   // Sends `response` (its code, options and payload; type, id and token are filled in).
   // A body larger than the block size is served with Block2 (RFC 7959).
@@ -161,15 +207,15 @@ class Endpoint {
   virtual void Request(const Peer& peer, Message request, RequestOptions options,
                        ResponseCallback done) = 0;
 
-  // Registers an observation: sends `request`, a GET (given Observe 0 if it has no Observe
-  // option), and calls `notify` on the peer's thread with its response and every fresher
-  // notification (RFC 7641 §3.4 ordering); stale ones are dropped, CON ones acknowledged
-  // all the same. A block-wise notification is handed over whole. The last call is either
-  // an error (the request failed, the endpoint stopped, a passive cancel:
+  // Registers an observation: sends `request`, a GET or a FETCH (RFC 8132 §2.4; given
+  // Observe 0 if it has no Observe option), and calls `notify` on the peer's thread with its
+  // response and every fresher notification (RFC 7641 §3.4 ordering); stale ones are dropped, CON
+  // ones acknowledged all the same. A block-wise notification is handed over whole. The last call
+  // is either an error (the request failed, the endpoint stopped, a passive cancel:
   // kFailedPrecondition) or a response that ends the observation: one without Observe
   // (the server did not register us, or it answers an active cancel) or not 2.xx (RFC
   // 7641 §3.2). `notify` is not called after it. Errors as Request, and kInvalidArgument
-  // for a method other than GET, kUnavailable beyond 64 observations of one peer.
+  // for a method other than GET and FETCH, kUnavailable beyond 64 observations of one peer.
   virtual ObservationId Observe(const Peer& peer, Message request, NotificationCallback notify) = 0;
   // Passive cancel forgets the observation at once (`notify` gets kFailedPrecondition; the
   // next notification gets RST). Active cancel sends the registration again with Observe 1

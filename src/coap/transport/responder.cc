@@ -16,10 +16,40 @@ bool Claim(Responder::State& state) {
   return false;
 }
 
+// An accepted observation shapes the answer: a 2.xx carries Observe, anything else ends
+// the observation (RFC 7641 §4.2).
+void MarkObservation(Responder::State& state, Message& response) {
+  if (!state.notifier) return;
+  response.options.Remove(option::kObserve);
+  if (response.code.Class() == 2) {
+    SetObserve(response.options, state.notifier->NextSequence());
+    return;
+  }
+  if (auto worker = state.worker.lock()) {
+    worker->PostEndObservation(
+        state.notifier,
+        core::Error{core::ErrorCode::kFailedPrecondition,
+                    "the registration was answered " + ToString(response.code), std::nullopt});
+  }
+}
+
 }  // namespace
+
+Notifier Responder::AcceptObservation(ObservationEnded ended) {
+  if (!state_ || !state_->observe_registration || state_->notifier || state_->answered.load()) {
+    return Notifier();
+  }
+  auto worker = state_->worker.lock();
+  if (!worker) return Notifier();
+  state_->notifier = std::make_shared<Notifier::State>(state_->worker, state_->peer, state_->token,
+                                                       state_->resource, std::move(ended));
+  worker->PostAcceptObservation(state_->notifier);
+  return Notifier(state_->notifier);
+}
 
 void Responder::Respond(Message response) {
   if (!state_ || !Claim(*state_)) return;
+  MarkObservation(*state_, response);
   // After Endpoint::Stop there is nobody to send it.
   if (auto worker = state_->worker.lock()) worker->Answer(state_, std::move(response), nullptr);
 }
@@ -36,6 +66,7 @@ void Responder::RespondWithFile(Message head, std::filesystem::path file) {
                                                                   : codes::kInternalServerError;
     head.options.Clear();
   }
+  MarkObservation(*state_, head);
   if (auto worker = state_->worker.lock()) worker->Answer(state_, std::move(head), std::move(body));
 }
 

@@ -9,6 +9,7 @@
 
 #include "coap/coap.h"
 #include "coap/transport/endpoint.h"
+#include "coap/transport/notifier_state.h"
 #include "coap/transport/response_bodies.h"
 
 namespace custos::coap::transport {
@@ -26,6 +27,8 @@ struct Responder::State {
         token(request.token),
         resource(transport::ResourceKey(request)) {
     // Copied only when present: most requests carry neither.
+    observe_registration = (request.code == codes::kGet || request.code == codes::kFetch) &&
+                           Observe(request.options) == 0u;
     for (const Option& option : request.options) {
       if (option.number == option::kBlock2 || option.number == option::kSize2) {
         block_options.Add(option);
@@ -50,6 +53,9 @@ struct Responder::State {
   std::string resource;
   OptionList block_options;
   std::optional<Block> last_block1;
+  // A GET or FETCH with Observe 0, and the observation once accepted.
+  bool observe_registration = false;
+  std::shared_ptr<Notifier::State> notifier;
   std::atomic<bool> answered{false};
 
   // Touched only on the worker's thread. While the handler runs, an answer given on that

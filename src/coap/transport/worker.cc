@@ -191,6 +191,10 @@ void Worker::Shutdown() {
     for (OutgoingRequest& request : requests) Deliver(request.done, stopped());
   }
   for (ClientExchanges::Id id : exchanges_.Ids()) Complete(id, stopped());
+  for (const auto& state : served_.All()) {
+    EndServedObservation(state, core::Error{core::ErrorCode::kUnavailable,
+                                            "the CoAP endpoint stopped", std::nullopt});
+  }
   for (ObservationId id : observations_.Ids()) {
     EndObservation(
         id, core::Error{core::ErrorCode::kUnavailable, "the CoAP endpoint stopped", std::nullopt});
@@ -406,9 +410,10 @@ bool Worker::AdmitPeer(const Peer& peer) {
 
 void Worker::EvictIdlePeers() {
   const auto busy = [this](const Peer& peer) {
-    // A peer we observe is expected to speak again: its state (and DTLS session) stays.
+    // A peer we observe, or that observes us, is expected to speak again: its state (and
+    // DTLS session) stays.
     return retransmissions_.Outstanding(peer) > 0 || exchanges_.Busy(peer) ||
-           awaiting_handshake_.contains(peer) || observations_.Busy(peer);
+           awaiting_handshake_.contains(peer) || observations_.Busy(peer) || served_.Busy(peer);
   };
   // Remembered message ids expire on their own (EXCHANGE_LIFETIME, bounded per peer), so
   // that a late retransmission is still recognised; the id counter goes now.

@@ -36,6 +36,7 @@
 #include "coap/transport/random_source.h"
 #include "coap/transport/responder_state.h"
 #include "coap/transport/response_bodies.h"
+#include "coap/transport/server_observations.h"
 
 namespace custos::coap::transport {
 
@@ -84,6 +85,13 @@ class Worker : public std::enable_shared_from_this<Worker> {
                    NotificationCallback notify);
   // Cancels observation `id` if this thread holds it (Endpoint::CancelObservation).
   void PostCancelObservation(ObservationId id, bool active);
+  // Serves the observation `state` (Responder::AcceptObservation) from now on.
+  void PostAcceptObservation(std::shared_ptr<Notifier::State> state);
+  // Sends a notification of `state` (Notifier::Notify) and calls `sent` on this thread.
+  void PostNotification(std::shared_ptr<Notifier::State> state, Message notification,
+                        bool confirmable, NotificationSent sent);
+  // Ends the observation `state` with `error` (Notifier::End, an answer that is not 2.xx).
+  void PostEndObservation(std::shared_ptr<Notifier::State> state, core::Error error);
   // Fails every pending and waiting request with kUnavailable, closes the socket and lets
   // Run return.
   void PostShutdown();
@@ -161,6 +169,18 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void Notify(ObservationId id, core::Result<Message> notification, bool last);
   void EndObservation(ObservationId id, core::Error error);
 
+  // worker_notify.cc: the server side of RFC 7641.
+  void SendNotification(const std::shared_ptr<Notifier::State>& state, Message notification,
+                        bool confirmable, NotificationSent sent);
+  void EndServedObservation(const std::shared_ptr<Notifier::State>& state, core::Error error);
+  // A GET or FETCH with Observe 1 ends the observation with its token (§3.6).
+  void CheckDeregistration(const Peer& peer, const Message& request);
+  // An ACK, an RST or a transmit timeout of a message we sent with no exchange: true when
+  // it was a notification's.
+  bool OnNotificationAcknowledged(const Peer& peer, std::uint16_t message_id);
+  bool OnNotificationReset(const Peer& peer, std::uint16_t message_id);
+  bool OnNotificationTimeout(const Peer& peer, std::uint16_t message_id);
+
   // worker_client.cc: our requests and their answers.
   void StartRequest(OutgoingRequest request);
   void Transmit(OutgoingRequest request);
@@ -218,6 +238,7 @@ class Worker : public std::enable_shared_from_this<Worker> {
   Block1Assembler assembler_;
   ResponseBodies bodies_;
   ClientObservations observations_;
+  ServerObservations served_;           // observations of us, by peer and token
   std::unique_ptr<DtlsSessions> dtls_;  // null on plain UDP
   // Requests waiting for a DTLS handshake with their peer, in order.
   std::unordered_map<Peer, std::vector<OutgoingRequest>> awaiting_handshake_;

@@ -106,6 +106,8 @@ Message Worker::ShapeResponse(const Responder::State& state, Message response,
     return InternalError();
   }
   if (MoreBlocks(*served)) {
+    // The later blocks answer requests that do not observe (RFC 7959 §2.6).
+    response.options.Remove(option::kObserve);
     bodies_.Put(state.peer, state.resource, std::move(response), std::move(body), now_);
   } else {
     bodies_.Erase(state.peer, state.resource);

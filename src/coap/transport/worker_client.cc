@@ -110,7 +110,11 @@ void Worker::OnAcknowledgement(const Peer& peer, Message ack) {
     return;
   }
   const auto id = exchanges_.ByMessageId(peer, ack.message_id);
-  if (!id) return;  // the ACK of a separate response of ours
+  if (!id) {
+    // The ACK of a separate response or a notification of ours.
+    OnNotificationAcknowledged(peer, ack.message_id);
+    return;
+  }
   Exchange* exchange = exchanges_.Find(*id);
   if (!ack.code.IsEmpty()) {
     if (ack.token == exchange->token) {
@@ -132,6 +136,7 @@ void Worker::OnReset(const Peer& peer, const Message& reset) {
     Complete(*id, Fail(core::ErrorCode::kUnavailable, "the peer rejected the request (RST)"));
     return;
   }
+  if (OnNotificationReset(peer, reset.message_id)) return;
   if (!pending) counters_.Add(Counter::kStrayAcks);
 }
 
@@ -173,6 +178,7 @@ void Worker::OnResponse(const Peer& peer, Message response) {
 void Worker::OnTransmitTimeout(const ExchangeKey& key) {
   const auto id = exchanges_.ByMessageId(key.peer, key.message_id);
   if (!id) {
+    if (OnNotificationTimeout(key.peer, key.message_id)) return;
     spdlog::debug("coap: {} never acknowledged separate response {}", ToString(key.peer),
                   key.message_id);
     return;

@@ -72,6 +72,7 @@ void Worker::DispatchRequest(const Peer& peer, Message request) {
   if (ServeFromCache(peer, request)) return;
   std::optional<Block> last_block1;
   if (!AssembleBlock1(peer, request, last_block1)) return;
+  CheckDeregistration(peer, request);
   auto state = std::make_shared<Responder::State>(weak_from_this(), peer, request);
   state->last_block1 = last_block1;
   try {
