@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -36,6 +37,7 @@
 
 #include "core/core.h"
 #include "mqtt/server/server.h"
+#include "ops/ops.h"
 #include "twin/twin.h"
 
 namespace custos::mqtt_contract {
@@ -195,6 +197,51 @@ class DeviceContract final : public mqtt::server::DeviceHandler {
   Counters counters_;
   std::unordered_map<core::DeviceId, Pending> pending_;
 };
+
+// The MQTT side of remote operations (docs/mqtt-contract.md, "operations/{id}"): the
+// operations engine's Deliverer for protocol "mqtt", and the sink of the devices' progress
+// and results. It lives here, not in ops, because it speaks this contract's topics and
+// payloads; the engine stays protocol-free.
+// - An operation goes out on `devices/{name}/operations/op-{id}` (QoS 1) as
+//   {"kind", "parameters"}; a live connection or an offline persistent session taking it
+//   counts as delivered. No session or no matching subscription is undelivered: the engine
+//   retries, and so does the device's next contact: its connect, or its next publish (by
+//   then a device that connected with a clean session has subscribed).
+// - configure is applied by the server as a merge patch of the desired state (the device
+//   gets it as state/desired and state/delta) and succeeds once stored, with the new
+//   desired version as its result.
+// - Progress and results on `operations/op-{id}/progress|result` go to the engine; ids that
+//   are not ours are logged and dropped.
+class OperationDelivery final : public ops::Deliverer, public core::OperationReportSink {
+ public:
+  OperationDelivery(ContractServices services, ops::DeliveryListener& engine);
+
+  // Sets how messages reach devices (the endpoint's Publish). Before the engine starts.
+  void SetPublisher(Publisher publisher);
+  // The device connected, or published something: what waits for it may go now.
+  void OnDeviceConnected(core::DeviceId device);
+  void OnDevicePublished(core::DeviceId device);
+
+  std::string_view Protocol() const override { return "mqtt"; }
+  // reboot, factory_reset, firmware_update, configure, custom.
+  bool Supports(core::OperationKind kind) const override;
+  bool Reachable(const core::Device& device) const override;
+  void Deliver(const core::Operation& op, const core::Device& device) override;
+  void OnOperationReport(const core::OperationReport& report) override;
+
+ private:
+  void Configure(const core::Operation& op, const core::Device& device);
+
+  ContractServices services_;
+  ops::DeliveryListener& engine_;
+  Publisher publish_;
+  std::mutex mu_;
+  std::set<core::DeviceId> undelivered_;  // devices with an operation not handed over yet
+  std::atomic<bool> any_undelivered_{false};  // spares every device publish the mutex
+};
+
+// What `operations/{id}` carries: {"kind": kind, "parameters": parameters}.
+std::string OperationMessage(const core::Operation& op);
 
 // The reason code for a refusal: 0x99 Payload format invalid for kInvalidArgument, 0x97
 // Quota exceeded for kPayloadTooLarge, 0x87 Not authorized for kFailedPrecondition and
