@@ -1,0 +1,59 @@
+// The observations the server holds on devices, per device: which paths, the CoAP
+// observation carrying them, the last value notified. In memory; thread-safe.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coap/transport/endpoint.h"
+#include "core/clock.h"
+#include "core/device.h"
+#include "lwm2m/path.h"
+
+namespace custos::lwm2m::server {
+
+struct Observation {
+  std::string id;  // "o1", "o2", ...: the REST API's name for it
+  core::DeviceId device = 0;
+  std::vector<Path> paths;
+  bool secure = false;  // which listener carries it
+  coap::ObservationId coap_id = 0;
+  bool accepted = false;          // the device answered the registration with 2.05 and Observe
+  boost::json::value last_value;  // null until the first answer
+  core::TimeMs started_at = 0;
+  core::TimeMs last_notified_at = 0;
+};
+
+class ObservationTable {
+ public:
+  // Adds an observation with a fresh id and returns it.
+  Observation Add(core::DeviceId device, std::vector<Path> paths, bool secure,
+                  core::TimeMs started_at);
+  void SetCoapId(const std::string& id, coap::ObservationId coap_id);
+  // Records an answer or notification; returns the observation, nullopt if it is gone.
+  std::optional<Observation> Notified(const std::string& id, boost::json::value value,
+                                      core::TimeMs at);
+  std::optional<Observation> Find(const std::string& id) const;
+  std::optional<Observation> Remove(const std::string& id);
+  std::vector<Observation> RemoveDevice(core::DeviceId device);
+  // The device's observations, by id.
+  std::vector<Observation> OfDevice(core::DeviceId device) const;
+  // Whether the device has an observation of exactly `path`.
+  bool Observes(core::DeviceId device, const Path& path) const;
+  std::vector<Observation> RemoveAll();
+
+ private:
+  mutable std::mutex mu_;
+  std::uint64_t next_ = 1;
+  std::map<std::string, Observation> by_id_;
+};
+
+// {"id", "paths", "started_at", "last_notified_at", "value"}.
+boost::json::value ToJson(const Observation& observation);
+
+}  // namespace custos::lwm2m::server
