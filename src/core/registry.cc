@@ -135,6 +135,9 @@ Result<std::vector<ImportRowResult>> Registry::ImportDevices(const Actor& actor,
   }
   if (valid.empty()) return results;
   const std::size_t count = valid.size();
+  std::vector<LifecycleState> states;
+  states.reserve(count);
+  for (const Device& d : valid) states.push_back(d.state);
   auto stored = store_.ImportDevices(
       std::move(valid), 0, policy,
       Audit(actor, "device.import", "device", "",
@@ -145,12 +148,9 @@ Result<std::vector<ImportRowResult>> Registry::ImportDevices(const Actor& actor,
     ImportRowResult r = (*stored)[k];
     r.row = first_row + index_of_valid[k];
     if (r.accepted) ++accepted;
+    // Fleet state for the new rows: in the state they were stored with, and offline.
+    if (r.accepted && !r.updated) fleet_.Put(r.id, states[k], {});
     results[index_of_valid[k]] = std::move(r);
-  }
-  // Fleet state for the accepted rows: read back in one page per batch would cost a query;
-  // new rows start provisioned and offline, which is what Put records.
-  for (const auto& r : results) {
-    if (r.accepted && !r.updated) fleet_.Put(r.id, LifecycleState::kProvisioned, {});
   }
   Event e;
   e.type = "device.imported";

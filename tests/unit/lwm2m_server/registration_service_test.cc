@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "core/core.h"
@@ -38,6 +40,32 @@ class RegistrationServiceTest : public ::testing::Test {
     if (store_) store_->Close();
     store_.reset();
     std::filesystem::remove_all(dir_);
+  }
+
+  // Stops the server and starts it again on the same database: new store, registry and
+  // service, the registrations reloaded.
+  void Restart() {
+    service_.reset();
+    sub_.reset();
+    registry_.reset();
+    store_->Close();
+    store::SqliteOptions options;
+    options.path = dir_ / "custos.db";
+    options.clock = &clock_;
+    auto opened = store::OpenSqliteStore(options);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
+    registry_ = std::make_unique<core::Registry>(*store_, *events_, clock_);
+    ASSERT_TRUE(registry_->Load());
+    sub_ = events_->Subscribe({});
+    service_ = std::make_unique<RegistrationService>(ServerOptions{}, *registry_, *store_, clock_);
+  }
+
+  std::vector<core::Lwm2mRegistrationRecord> Stored() {
+    service_->Sync();
+    auto all = store_->ListLwm2mRegistrations("", 1000);
+    EXPECT_TRUE(all) << all.error().message;
+    return all ? *all : std::vector<core::Lwm2mRegistrationRecord>{};
   }
 
   coap::Message Send(coap::Code method, std::string path, std::string query,
@@ -100,7 +128,10 @@ TEST_F(RegistrationServiceTest, RegisterAutoProvisionsAndReportsOnline) {
   EXPECT_EQ(fleet->connectivity.address, "127.0.0.1:40000");
   EXPECT_EQ(fleet->connectivity.lifetime_s, 60);
   EXPECT_EQ(fleet->connectivity.last_seen, clock_.Now());
-  EXPECT_EQ(EventTypes(), (std::vector<std::string>{"device.created", "device.online"}));
+  // Auto-provisioned devices are created in batches (one transaction for every new endpoint
+  // that registers meanwhile).
+  EXPECT_EQ(EventTypes(), (std::vector<std::string>{"device.imported", "device.online"}));
+  EXPECT_EQ(fleet->state, core::LifecycleState::kActive);
   auto r = service_->registrations().FindByEndpoint("dev1");
   ASSERT_TRUE(r);
   EXPECT_EQ("/rd/" + r->id, location);
@@ -206,6 +237,112 @@ TEST_F(RegistrationServiceTest, DtlsIdentityMustBelongToTheDevice) {
   // The registration cannot be updated from outside its session.
   EXPECT_EQ(Send(coap::codes::kPost, coap::LocationPath(ok.options), "").code,
             coap::codes::kForbidden);
+}
+
+TEST_F(RegistrationServiceTest, RegistrationsSurviveARestart) {
+  std::string location = Register("ep=dev1&lt=600&lwm2m=1.1&b=UQ&sms=%2B123",
+                                  R"(</>;rt="oma.lwm2m";ct="60 110",</1>;ver=1.1,</3/0>)");
+  clock_.Advance(1'000);
+  ASSERT_EQ(Send(coap::codes::kPost, location, "lt=300").code, coap::codes::kChanged);
+  auto before = *service_->registrations().FindByEndpoint("dev1");
+  ASSERT_EQ(Stored().size(), 1u);
+  Restart();
+  auto restored = service_->Restore();
+  ASSERT_TRUE(restored) << restored.error().message;
+  EXPECT_EQ(*restored, 1u);
+  auto after = service_->registrations().FindByEndpoint("dev1");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->id, before.id);
+  EXPECT_EQ(after->peer, before.peer);
+  EXPECT_EQ(after->version, format::Lwm2mVersion::kV1_1);
+  EXPECT_EQ(after->lifetime_s, 300);
+  EXPECT_EQ(after->binding, "U");
+  EXPECT_TRUE(after->queue_mode);
+  EXPECT_EQ(after->objects, before.objects);
+  EXPECT_EQ(after->deadline, before.deadline);
+  EXPECT_EQ(after->registered_at, before.registered_at);
+  // The device goes on with its Updates, without registering again.
+  clock_.Advance(1'000);
+  EXPECT_EQ(Send(coap::codes::kPost, location, "").code, coap::codes::kChanged);
+  auto id = registry_->GetDeviceByName("dev1")->id;
+  EXPECT_TRUE(registry_->fleet().Get(id)->connectivity.online);
+  EXPECT_EQ(Send(coap::codes::kDelete, location, "").code, coap::codes::kDeleted);
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(RegistrationServiceTest, ARegistrationThatExpiredWhileDownExpiresAtOnce) {
+  Register("ep=short&lt=60");
+  std::string kept = Register("ep=long&lt=6000");
+  auto short_id = registry_->GetDeviceByName("short")->id;
+  // The device model has them online in the store, as the periodic flush leaves it.
+  ASSERT_TRUE(registry_->FlushConnectivity());
+  Restart();
+  clock_.Advance(70'000);
+  auto restored = service_->Restore();
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(*restored, 1u);
+  EXPECT_FALSE(service_->registrations().FindByEndpoint("short"));
+  EXPECT_FALSE(registry_->fleet().Get(short_id)->connectivity.online);
+  EXPECT_EQ(EventTypes(), (std::vector<std::string>{"device.offline"}));
+  auto stored = Stored();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].endpoint, "long");
+  EXPECT_EQ(Send(coap::codes::kPost, kept, "").code, coap::codes::kChanged);
+}
+
+TEST_F(RegistrationServiceTest, ExpiryDeregistrationAndBarringArePersisted) {
+  std::string gone = Register("ep=a&lt=60");
+  Register("ep=b&lt=60");
+  Register("ep=c&lt=6000");
+  ASSERT_EQ(Stored().size(), 3u);
+  ASSERT_EQ(Send(coap::codes::kDelete, gone, "").code, coap::codes::kDeleted);
+  clock_.Advance(70'000);
+  EXPECT_EQ(service_->ExpireDue(), 1u);
+  auto c = *registry_->GetDeviceByName("c");
+  ASSERT_TRUE(registry_->DisableDevice(kAdmin, c.id, "test"));
+  service_->DropDevice(c.id);
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(RegistrationServiceTest, ABarredDeviceIsNotRestored) {
+  Register("ep=dev1&lt=600");
+  auto device = *registry_->GetDeviceByName("dev1");
+  // Disabled by another process on the same database while this server was down.
+  ASSERT_TRUE(registry_->DisableDevice(kAdmin, device.id, "test"));
+  Restart();
+  auto restored = service_->Restore();
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(*restored, 0u);
+  EXPECT_EQ(service_->registrations().size(), 0u);
+  EXPECT_TRUE(Stored().empty());
+}
+
+TEST_F(RegistrationServiceTest, AStormOfNewEndpointsIsProvisionedActiveAndAnswered) {
+  constexpr int kDevices = 300;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<coap::Message> answers;
+  for (int i = 0; i < kDevices; ++i) {
+    coap::IncomingRequest request;
+    request.peer = coap::Peer::V4({127, 0, 0, 2}, static_cast<std::uint16_t>(10000 + i));
+    request.message.code = coap::codes::kPost;
+    coap::SetUriPath(request.message.options, "/rd");
+    coap::SetUriQuery(request.message.options, "ep=storm-" + std::to_string(i) + "&lt=600");
+    service_->Answer(false, request, [&](coap::Message m) {
+      std::lock_guard lock(mu);
+      answers.push_back(std::move(m));
+      cv.notify_all();
+    });
+  }
+  std::unique_lock lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return answers.size() == kDevices; }));
+  for (const auto& a : answers) EXPECT_EQ(a.code, coap::codes::kCreated) << Text(a);
+  lock.unlock();
+  EXPECT_EQ(service_->registrations().size(), static_cast<std::size_t>(kDevices));
+  EXPECT_EQ(Stored().size(), static_cast<std::size_t>(kDevices));
+  auto by_state = registry_->fleet().CountByState();
+  EXPECT_EQ(by_state[core::LifecycleState::kActive], kDevices);
+  EXPECT_EQ(registry_->fleet().OnlineCount(), kDevices);
 }
 
 }  // namespace

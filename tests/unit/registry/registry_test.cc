@@ -136,6 +136,16 @@ TEST_F(RegistryTest, ImportReportsEveryRowInOrder) {
   EXPECT_EQ(registry_->fleet().Size(), 3u);
 }
 
+TEST_F(RegistryTest, ImportedDevicesCountInTheStateTheyWereStoredWith) {
+  Device active = NewDevice("imported-active");
+  active.state = LifecycleState::kActive;
+  auto results = registry_->ImportDevices(operator_, {active, NewDevice("imported-new")}, 0,
+                                          ConflictPolicy::kFail);
+  ASSERT_TRUE(results) << results.error().message;
+  EXPECT_EQ(registry_->fleet().Get((*results)[0].id)->state, LifecycleState::kActive);
+  EXPECT_EQ(registry_->fleet().Get((*results)[1].id)->state, LifecycleState::kProvisioned);
+}
+
 TEST_F(RegistryTest, ListValidatesFilterSortAndLimit) {
   for (const char* n : {"l-1", "l-2", "l-3"}) ASSERT_TRUE(registry_->CreateDevice(operator_, NewDevice(n)));
   ListDevicesRequest r;
