@@ -135,6 +135,10 @@ class Responder {
   void Respond(Message response);
   // Serves the body from a file with Block2, reading one block at a time.
   void RespondWithFile(Message head, std::filesystem::path file);
+  // Sends nothing, not even the ACK of a CON when called in the handler: the request is
+  // treated as never heard (a sleeping LwM2M queue-mode device), and its retransmissions
+  // are dropped as duplicates.
+  void Ignore();
   bool answered() const;
 
  private:

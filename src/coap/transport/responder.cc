@@ -84,6 +84,11 @@ Responder::State::~State() {
   }
 }
 
+void Responder::Ignore() {
+  if (!state_ || state_->answered.exchange(true)) return;
+  state_->ignored = true;
+}
+
 bool Responder::answered() const { return state_ && state_->answered.load(); }
 
 }  // namespace custos::coap

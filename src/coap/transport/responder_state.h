@@ -57,6 +57,7 @@ struct Responder::State {
   bool observe_registration = false;
   std::shared_ptr<Notifier::State> notifier;
   std::atomic<bool> answered{false};
+  std::atomic<bool> ignored{false};  // Responder::Ignore: nothing is sent
 
   // Touched only on the worker's thread. While the handler runs, an answer given on that
   // thread is kept here and piggybacked on the ACK (RFC 7252 §5.2.1).

@@ -84,6 +84,7 @@ void Worker::DispatchRequest(const Peer& peer, Message request) {
     spdlog::error("coap: the request handler failed for {}", ToString(peer));
   }
   state->in_handler = false;
+  if (state->ignored.load()) return;  // as if the request never arrived
 
   if (state->immediate) {
     Message response =
