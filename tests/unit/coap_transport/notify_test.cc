@@ -400,3 +400,26 @@ TEST(FetchObserveTest, TwoEndpointsObserveAndNotifyEachOther) {
 
 }  // namespace
 }  // namespace custos::coap
+
+namespace custos::coap {
+namespace {
+
+// A sleeping LwM2M device: Responder::Ignore sends nothing, not even the ACK, and the
+// retransmission is dropped as a duplicate.
+TEST(IgnoreTest, AnIgnoredRequestGetsNoAnswerAtAll) {
+  EndpointOptions options;
+  options.listen = "127.0.0.1:0";
+  auto endpoint =
+      Endpoint::Start(options, [](IncomingRequest, Responder responder) { responder.Ignore(); });
+  ASSERT_TRUE(endpoint);
+  testing::UdpPeer peer;
+  const Message get = testing::MakeMessage(Type::kConfirmable, codes::kGet, 0x0500, {1}, "/x");
+  peer.Send((*endpoint)->port(), get);
+  EXPECT_FALSE(peer.Receive(std::chrono::milliseconds(300)));
+  peer.Send((*endpoint)->port(), get);
+  EXPECT_FALSE(peer.Receive(std::chrono::milliseconds(300)));
+  EXPECT_EQ((*endpoint)->stats().duplicates, 1u);
+}
+
+}  // namespace
+}  // namespace custos::coap
