@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/event.h"
 #include "core/filter.h"
+#include "core/firmware.h"
 #include "core/fleet_state.h"
 #include "core/group.h"
 #include "core/lwm2m_registration.h"

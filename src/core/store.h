@@ -22,6 +22,7 @@
 #include "core/device_state.h"
 #include "core/error.h"
 #include "core/filter.h"
+#include "core/firmware.h"
 #include "core/group.h"
 #include "core/operation.h"
 #include "core/lwm2m_registration.h"
@@ -190,6 +191,17 @@ class Store {
   virtual Result<OperationPage> ListOperations(const OperationQuery& query) = 0;
   // Every operation that is not final, by id (for the engine's start).
   virtual Result<std::vector<Operation>> ListUnfinishedOperations() = 0;
+
+  // ---- firmware images (core/firmware.h)
+  // Assigns id and created_at (the clock if 0). kAlreadyExists when an image with the same
+  // sha256 is stored (its id in the message). Audited.
+  virtual Result<FirmwareImage> CreateFirmware(FirmwareImage image, AuditEntry audit) = 0;
+  virtual Result<FirmwareImage> GetFirmware(FirmwareId id) = 0;  // kNotFound if absent
+  // Up to `limit` (1..1000) images by id, starting after id `after` (0 for the first page).
+  virtual Result<std::vector<FirmwareImage>> ListFirmware(FirmwareId after,
+                                                          std::size_t limit) = 0;
+  // Removes the image's row (not its file). kNotFound if absent. Audited.
+  virtual Result<void> DeleteFirmware(FirmwareId id, AuditEntry audit) = 0;
 
   // ---- audit
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first

@@ -199,8 +199,30 @@ const Migration kLwm2mRegistrations{
           deadline INTEGER NOT NULL) WITHOUT ROWID)sql",
     }};
 
+// Version 6: firmware images (core/firmware.h). The bytes live in a file under the data
+// directory (`file`, relative to it); one row per content (sha256 unique). The models an
+// image fits are a side table, so that "the images for model X" is an indexed lookup.
+const Migration kFirmware{
+    6,
+    {
+        R"sql(CREATE TABLE firmware (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          version TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          sha256 TEXT NOT NULL UNIQUE,
+          file TEXT NOT NULL,
+          uploaded_by TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL))sql",
+        R"sql(CREATE TABLE firmware_models (
+          firmware_id INTEGER NOT NULL REFERENCES firmware (id) ON DELETE CASCADE,
+          model TEXT NOT NULL,
+          PRIMARY KEY (firmware_id, model)) WITHOUT ROWID)sql",
+        "CREATE INDEX firmware_models_model ON firmware_models (model, firmware_id)",
+    }};
+
 const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kOperations,
-                                    kLwm2mRegistrations};
+                                    kLwm2mRegistrations, kFirmware};
 
 }  // namespace
 

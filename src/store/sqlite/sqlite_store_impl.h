@@ -98,6 +98,13 @@ class SqliteStore final : public core::Store {
   Result<core::OperationPage> ListOperations(const core::OperationQuery& query) override;
   Result<std::vector<core::Operation>> ListUnfinishedOperations() override;
 
+  Result<core::FirmwareImage> CreateFirmware(core::FirmwareImage image,
+                                             core::AuditEntry audit) override;
+  Result<core::FirmwareImage> GetFirmware(core::FirmwareId id) override;
+  Result<std::vector<core::FirmwareImage>> ListFirmware(core::FirmwareId after,
+                                                        std::size_t limit) override;
+  Result<void> DeleteFirmware(core::FirmwareId id, core::AuditEntry audit) override;
+
   Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
 
   core::StoreStats Stats() override;
