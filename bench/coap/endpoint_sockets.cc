@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -46,7 +48,7 @@ core::Result<int> OpenSocket() {
 struct EndpointSockets::OutBatch {
   std::array<mmsghdr, kBatch> headers{};
   std::array<iovec, kBatch> iov{};
-  std::array<std::array<std::uint8_t, kRequestSize>, kBatch> data{};
+  std::array<std::array<std::uint8_t, kMaxRequestSize>, kBatch> data{};
   alignas(cmsghdr) std::array<std::array<std::uint8_t, kControlSize>, kBatch> control{};
   std::size_t count = 0;
 };
@@ -60,12 +62,14 @@ struct EndpointSockets::InBatch {
   std::array<Datagram, kBatch> datagrams{};
 };
 
-EndpointSockets::EndpointSockets(const EndpointSpace& space, const sockaddr_in& server)
-    : space_(space), server_(server), in_(std::make_unique<InBatch>()) {}
+EndpointSockets::EndpointSockets(const EndpointSpace& space, const sockaddr_in& server,
+                                 Scenario scenario)
+    : space_(space), server_(server), scenario_(scenario), in_(std::make_unique<InBatch>()) {}
 
 core::Result<std::unique_ptr<EndpointSockets>> EndpointSockets::Open(const EndpointSpace& space,
-                                                                     const sockaddr_in& server) {
-  std::unique_ptr<EndpointSockets> sockets(new EndpointSockets(space, server));
+                                                                     const sockaddr_in& server,
+                                                                     Scenario scenario) {
+  std::unique_ptr<EndpointSockets> sockets(new EndpointSockets(space, server, scenario));
   sockets->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (sockets->epoll_fd_ < 0) {
     return core::MakeError(core::ErrorCode::kUnavailable,
@@ -93,8 +97,18 @@ void EndpointSockets::Queue(const Send& send) {
   const std::size_t index = space_.SocketOf(send.endpoint);
   OutBatch& batch = *out_[index];
   const std::size_t i = batch.count++;
-  batch.data[i] = EncodeRequest(send.endpoint, send.message_id);
-  batch.iov[i] = iovec{batch.data[i].data(), batch.data[i].size()};
+  std::size_t size = 0;
+  if (send.ack) {
+    // The empty ACK (RFC 7252 §4.2) of the server's separate response.
+    const std::array<std::uint8_t, 4> ack = {0x60, 0x00,
+                                             static_cast<std::uint8_t>(send.message_id >> 8),
+                                             static_cast<std::uint8_t>(send.message_id)};
+    std::copy(ack.begin(), ack.end(), batch.data[i].begin());
+    size = ack.size();
+  } else {
+    size = EncodeRequest(scenario_, send.endpoint, send.message_id, batch.data[i]);
+  }
+  batch.iov[i] = iovec{batch.data[i].data(), size};
 
   // The source address of this one datagram: the endpoint's own.
   auto& control = batch.control[i];

@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "endpoint_space.h"
 #include "exchange_window.h"
+#include "wire.h"
 
 namespace custos::coap_bench {
 
@@ -31,8 +32,8 @@ class EndpointSockets {
   static constexpr std::size_t kBatch = 64;
 
   // Opens space.sockets() sockets aimed at `server`. kUnavailable when one cannot be made.
-  static core::Result<std::unique_ptr<EndpointSockets>> Open(const EndpointSpace& space,
-                                                             const sockaddr_in& server);
+  static core::Result<std::unique_ptr<EndpointSockets>> Open(
+      const EndpointSpace& space, const sockaddr_in& server, Scenario scenario = Scenario::kGet);
   ~EndpointSockets();
   EndpointSockets(const EndpointSockets&) = delete;
   EndpointSockets& operator=(const EndpointSockets&) = delete;
@@ -57,11 +58,12 @@ class EndpointSockets {
   struct OutBatch;
   struct InBatch;
 
-  EndpointSockets(const EndpointSpace& space, const sockaddr_in& server);
+  EndpointSockets(const EndpointSpace& space, const sockaddr_in& server, Scenario scenario);
   void FlushSocket(std::size_t index);
 
   EndpointSpace space_;
   sockaddr_in server_;
+  Scenario scenario_;
   std::vector<int> fds_;
   int epoll_fd_ = -1;
   std::vector<std::unique_ptr<OutBatch>> out_;

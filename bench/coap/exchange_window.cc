@@ -93,6 +93,13 @@ std::optional<Clock::duration> ExchangeWindow::Complete(std::uint32_t endpoint,
   return latency;
 }
 
+std::optional<std::uint16_t> ExchangeWindow::InFlightMessageId(std::uint32_t endpoint) const {
+  if (endpoint >= endpoints()) return std::nullopt;
+  const std::int32_t slot_index = endpoint_slot_[endpoint];
+  if (slot_index == kIdle) return std::nullopt;
+  return slots_[static_cast<std::size_t>(slot_index)].message_id;
+}
+
 void ExchangeWindow::Expire(Clock::time_point now, std::vector<Send>& out) {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = slots_[i];

@@ -25,11 +25,13 @@ struct RetransmitPolicy {
   int max_retransmit = 4;
 };
 
-// A datagram to send: a request from `endpoint` with `message_id`.
+// A datagram to send: a request from `endpoint` with `message_id`, or (`ack`) the empty ACK
+// of the server's confirmable message `message_id` to that endpoint.
 struct Send {
   std::uint32_t endpoint = 0;
   std::uint16_t message_id = 0;
   bool retransmission = false;
+  bool ack = false;
 };
 
 class ExchangeWindow {
@@ -56,6 +58,10 @@ class ExchangeWindow {
   // nullopt for a duplicate, a late answer to a given-up request or anything unknown.
   std::optional<Clock::duration> Complete(std::uint32_t endpoint, std::uint16_t message_id,
                                           Clock::time_point now);
+
+  // The message id of the exchange `endpoint` has in flight, if any: what a separate
+  // response (which carries the server's own id) completes.
+  std::optional<std::uint16_t> InFlightMessageId(std::uint32_t endpoint) const;
 
   // Appends the retransmissions due at `now` to `out` and gives up the exchanges that have
   // had max_retransmit of them and a last timeout (their endpoints become free again; in

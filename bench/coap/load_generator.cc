@@ -74,6 +74,19 @@ class Run {
     report_.warmed = window_.warmed();
     report_.warm_up_s = Seconds(measure_start - start);
     if (options_.server_pid) report_.rss_after_warm_up_kib = ReadVmRssKib(*options_.server_pid);
+    if (registering()) {
+      // The storm was the warm-up: every endpoint registered once.
+      report_.measured_s = report_.warm_up_s;
+      report_.exchanges = histogram_.count();
+      report_.requests_per_s = static_cast<double>(report_.warmed) / report_.warm_up_s;
+      report_.p50_us = Micros(histogram_.Percentile(0.50));
+      report_.p99_us = Micros(histogram_.Percentile(0.99));
+      report_.max_us = Micros(histogram_.max());
+      window_.SetMode(ExchangeWindow::Mode::kDrain);
+      Loop(measure_start + options_.drain, [&] { return window_.in_flight() == 0; });
+      Finish();
+      return report_;
+    }
 
     window_.SetMode(ExchangeWindow::Mode::kMeasure);
     measuring_ = true;
@@ -111,20 +124,31 @@ class Run {
   void Absorb(std::span<const Datagram> datagrams, std::size_t socket, Clock::time_point now) {
     for (const Datagram& datagram : datagrams) {
       ++report_.datagrams_received;
-      const auto reply = datagram.from_server ? ParseReply(datagram.bytes) : std::nullopt;
+      const auto reply =
+          datagram.from_server ? ParseReply(datagram.bytes, options_.scenario) : std::nullopt;
       const auto endpoint = space_.EndpointAt(socket, datagram.destination, options_.endpoints);
       if (!reply || !endpoint || *endpoint != reply->endpoint) {
         ++report_.unexpected;
         continue;
       }
-      const auto latency = window_.Complete(*endpoint, reply->message_id, now);
+      std::uint16_t message_id = reply->message_id;
+      if (reply->separate) {
+        // Acknowledged (again, if it is a retransmission), and matched by its token.
+        sends_.push_back(Send{*endpoint, reply->message_id, false, true});
+        message_id = window_.InFlightMessageId(*endpoint).value_or(0);
+        if (!window_.InFlightMessageId(*endpoint)) {
+          ++report_.late;
+          continue;
+        }
+      }
+      const auto latency = window_.Complete(*endpoint, message_id, now);
       if (!latency) {
         ++report_.late;
         continue;
       }
       report_.reply_bytes = datagram.bytes.size();
       report_.replies_echoed = reply->echoed;
-      if (measuring_) histogram_.Record(*latency);
+      if (measuring_ || registering()) histogram_.Record(*latency);
     }
   }
 
@@ -165,6 +189,8 @@ class Run {
     }
   }
 
+  bool registering() const { return options_.scenario == Scenario::kRegister; }
+
   const LoadOptions& options_;
   EndpointSpace space_;
   EndpointSockets& sockets_;
@@ -184,7 +210,7 @@ core::Result<LoadReport> RunLoad(const LoadOptions& options) {
   }
   const auto server = ParseHostPort(options.server);
   if (!server) return tl::unexpected(server.error());
-  auto sockets = EndpointSockets::Open(space, *server);
+  auto sockets = EndpointSockets::Open(space, *server, options.scenario);
   if (!sockets) return tl::unexpected(sockets.error());
   Run run(options, **sockets);
   return run.Execute();

@@ -5,6 +5,10 @@
 // server holds state for all N peers); a measured window of `duration`, whose completed
 // exchanges give the rate and the latency histogram; and a drain of at most `drain`, in which
 // nothing new is sent and what is still unanswered at its end counts as lost.
+//
+// The registration storm (Scenario::kRegister) is the warm-up alone: every endpoint sends
+// one Register, and the rate is endpoints / the time until the last was answered; the
+// latency histogram covers every Register; there is no measured window.
 #pragma once
 
 #include <sys/types.h>
@@ -16,11 +20,13 @@
 #include <string>
 
 #include "core/error.h"
+#include "wire.h"
 
 namespace custos::coap_bench {
 
 struct LoadOptions {
   std::string server = "127.0.0.1:5683";
+  Scenario scenario = Scenario::kGet;
   std::size_t endpoints = 1000;
   std::size_t sockets = 4;
   std::size_t window = 256;

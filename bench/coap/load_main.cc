@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("--drain", drain_s, "seconds to wait for answers after the window");
   app.add_option("--server-pid", server_pid, "read this process's VmRSS around the warm-up");
   app.add_option("--label", label, "the server's name in the JSON line");
+  bool register_storm = false;
+  app.add_flag("--register", register_storm,
+               "the registration storm: one LwM2M Register per endpoint (POST /rd?ep=...)");
   CLI11_PARSE(app, argc, argv);
 
   auto to_ms = [](double s) { return std::chrono::milliseconds(static_cast<long>(s * 1000)); };
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
   options.warm_up_timeout = to_ms(warm_up_timeout_s);
   options.drain = to_ms(drain_s);
   if (server_pid > 0) options.server_pid = server_pid;
+  if (register_storm) options.scenario = bench::Scenario::kRegister;
 
   const auto report = bench::RunLoad(options);
   if (!report) {
