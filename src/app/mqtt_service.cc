@@ -51,8 +51,15 @@ class MqttService::Impl final : public ms::DeviceHandler {
  public:
   explicit Impl(MqttServices services)
       : services_(services),
+        operations_(services.operations == nullptr
+                        ? nullptr
+                        : std::make_unique<mqtt_contract::OperationDelivery>(
+                              mqtt_contract::ContractServices{services.store, services.registry,
+                                                              services.events, services.clock},
+                              *services.operations)),
         contract_(mqtt_contract::ContractServices{services.store, services.registry,
-                                                  services.events, services.clock}) {}
+                                                  services.events, services.clock,
+                                                  operations_.get()}) {}
 
   void OnConnect(const ms::ConnectInfo& info) override {
     core::Connectivity c;
@@ -73,6 +80,7 @@ class MqttService::Impl final : public ms::DeviceHandler {
                    r.error().message);
     }
     contract_.OnConnect(info);
+    if (operations_) operations_->OnDeviceConnected(info.device_id);
   }
 
   void OnDisconnect(const ms::DisconnectInfo& info) override {
@@ -95,10 +103,12 @@ class MqttService::Impl final : public ms::DeviceHandler {
 
   mqtt::ReasonCode OnPublish(const ms::Sender& sender, const ms::Message& message) override {
     Touch(sender.device_id);
+    if (operations_) operations_->OnDevicePublished(sender.device_id);
     return contract_.OnPublish(sender, message);
   }
 
   MqttServices services_;
+  std::unique_ptr<mqtt_contract::OperationDelivery> operations_;  // before contract_, its user
   mqtt_contract::DeviceContract contract_;
   std::unique_ptr<ms::Server> server_;
   std::string host_;
@@ -252,6 +262,7 @@ void RegisterMetrics(metrics::Registry& m, ms::Server& server) {
 core::Result<std::unique_ptr<MqttService>> MqttService::Start(const Config& config,
                                                               MqttServices services) {
   auto impl = std::make_unique<Impl>(services);
+  if (services.operations != nullptr) services.operations->AddDeliverer(*impl->operations_);
   if (!config.mqtt_listen && !config.mqtts_listen) {
     impl->stopped_ = true;
     return std::unique_ptr<MqttService>(new MqttService(std::move(impl)));
@@ -266,6 +277,12 @@ core::Result<std::unique_ptr<MqttService>> MqttService::Start(const Config& conf
   impl->contract_.Start([s = impl->server_.get()](core::DeviceId id, ms::Message message) {
     return s->Publish(id, std::move(message));
   });
+  if (impl->operations_) {
+    impl->operations_->SetPublisher([s = impl->server_.get()](core::DeviceId id,
+                                                              ms::Message message) {
+      return s->Publish(id, std::move(message));
+    });
+  }
   if (config.mqtt_listen) impl->host_ = Bracketed(config.mqtt_listen->host);
   if (config.mqtts_listen) impl->tls_host_ = Bracketed(config.mqtts_listen->host);
   RegisterMetrics(services.metrics, *impl->server_);

@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "core/core.h"
 #include "metrics/metrics.h"
+#include "ops/ops.h"
 
 namespace custos::app {
 
@@ -22,6 +23,9 @@ struct MqttServices {
   core::EventBus& events;
   core::Clock& clock;
   metrics::Registry& metrics;
+  // The operations engine, which gets the MQTT deliverer (before the engine starts) and the
+  // devices' operation reports; null: reports are only logged and published as events.
+  ops::Engine* operations = nullptr;
 };
 
 class MqttService {

@@ -23,7 +23,8 @@ namespace custos::core {
 // Types: "device.created", "device.updated", "device.deleted", "device.disabled",
 // "device.enabled", "device.retired", "device.imported", "device.online", "device.offline",
 // "device.state.desired", "device.state.reported", "device.telemetry", "device.log",
-// "operation.progress", "group.created", "group.updated", "group.deleted".
+// "operation.progress", "group.created", "group.updated", "group.deleted",
+// "operation.created", "operation.updated" (ops/ops.h: one per operation transition).
 struct Event {
   std::uint64_t seq = 0;   // assigned by the bus, strictly increasing
   TimeMs at = 0;
