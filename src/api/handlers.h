@@ -61,6 +61,20 @@ HandlerResult RevokeToken(const Services& s, Request& req);
 // audit log
 HandlerResult ListAudit(const Services& s, Request& req);
 
+// LwM2M device management (api/lwm2m_port.h): the path comes from {object}, {instance},
+// {resource} and {ri}; POST creates on an object and executes on a resource.
+HandlerResult Lwm2mGet(const Services& s, Request& req);
+HandlerResult Lwm2mPut(const Services& s, Request& req);
+HandlerResult Lwm2mPatch(const Services& s, Request& req);
+HandlerResult Lwm2mPost(const Services& s, Request& req);
+HandlerResult Lwm2mDelete(const Services& s, Request& req);
+HandlerResult Lwm2mWriteAttributes(const Services& s, Request& req);
+HandlerResult Lwm2mReadComposite(const Services& s, Request& req);
+HandlerResult Lwm2mWriteComposite(const Services& s, Request& req);
+HandlerResult Lwm2mObserve(const Services& s, Request& req);
+HandlerResult Lwm2mListObservations(const Services& s, Request& req);
+HandlerResult Lwm2mCancelObservation(const Services& s, Request& req);
+
 // operations endpoints
 HandlerResult Healthz(const Services& s, Request& req);
 HandlerResult Metrics(const Services& s, Request& req);

@@ -15,6 +15,8 @@
 
 namespace custos::api {
 
+class Lwm2mPort;  // api/lwm2m_port.h
+
 struct HttpOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port
@@ -36,6 +38,8 @@ struct Services {
   core::EventBus& events;
   core::Store& store;
   metrics::Registry& metrics;
+  // LwM2M device management; null when the server runs no LwM2M (those routes answer 503).
+  Lwm2mPort* lwm2m = nullptr;
 };
 
 class HttpServer {

@@ -5,6 +5,8 @@
 
 #include <thread>
 
+#include "twin/twin.h"
+
 namespace custos::app {
 namespace {
 
@@ -53,6 +55,34 @@ std::size_t Threads(const Config& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// The label that names a device's LwM2M profile (docs/lwm2m.md).
+constexpr const char* kProfileLabel = "lwm2m-profile";
+
+std::vector<lwm2m::Path> ParsePaths(const std::vector<std::string>& texts) {
+  std::vector<lwm2m::Path> out;
+  for (const auto& text : texts) {
+    if (auto path = lwm2m::ParsePath(text)) out.push_back(*path);
+  }
+  return out;
+}
+
+// The profile of `device`: its lwm2m-profile label's, else "default"'s, each list falling
+// back to the built-in default when the configuration does not give it.
+lwm2m::server::DeviceProfile ProfileOf(const Config& config, core::Registry& registry,
+                                       core::DeviceId device) {
+  lwm2m::server::DeviceProfile profile = lwm2m::server::DefaultProfile();
+  std::string name = "default";
+  if (auto d = registry.GetDevice(device)) {
+    if (auto it = d->labels.find(kProfileLabel); it != d->labels.end()) name = it->second;
+  }
+  auto it = config.lwm2m_profiles.find(name);
+  if (it == config.lwm2m_profiles.end()) it = config.lwm2m_profiles.find("default");
+  if (it == config.lwm2m_profiles.end()) return profile;
+  if (it->second.read) profile.read = ParsePaths(*it->second.read);
+  if (it->second.observe) profile.observe = ParsePaths(*it->second.observe);
+  return profile;
+}
+
 }  // namespace
 
 std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
@@ -75,6 +105,28 @@ core::Result<std::unique_ptr<CoapService>> CoapService::Start(
   service->registrations_ = std::make_unique<lwm2m::server::RegistrationService>(
       lwm2m, registry, store, core::SystemClock());
   service->registrations_->StartExpiry();
+  lwm2m::server::ManagementOptions management;
+  management.request_timeout = std::chrono::seconds(config.lwm2m_request_timeout_s);
+  lwm2m::server::ManagementHooks hooks;
+  hooks.apply_reported = [&store, &registry, &events](core::DeviceId device,
+                                                       const boost::json::object& patch) {
+    auto d = registry.GetDevice(device);
+    if (!d) return;
+    twin::DeviceStates states(store, registry, events);
+    twin::ReportedUpdate update;
+    update.patch = patch;
+    if (auto applied = states.ApplyReported(device, d->name, update); !applied) {
+      spdlog::warn("lwm2m: the model of device {} not updated: {}", d->name,
+                   applied.error().message);
+    }
+  };
+  hooks.profile = [config, &registry](core::DeviceId device) {
+    return ProfileOf(config, registry, device);
+  };
+  service->devices_ = std::make_unique<lwm2m::server::DeviceManager>(
+      management, service->registrations_->registrations(),
+      [s = service.get()](bool secure) { return secure ? s->dtls_.get() : s->udp_.get(); },
+      service->objects_, events, core::SystemClock(), std::move(hooks));
   auto handler = [s = service.get()](bool secure) {
     return [s, secure](coap::IncomingRequest request, coap::Responder responder) {
       s->Dispatch(secure, std::move(request), std::move(responder));
@@ -123,12 +175,46 @@ core::Result<std::unique_ptr<CoapService>> CoapService::Start(
 CoapService::~CoapService() { Stop(); }
 
 void CoapService::Dispatch(bool secure, coap::IncomingRequest request, coap::Responder responder) {
-  if (lwm2m::server::RegistrationService::Claims(coap::UriPath(request.message.options))) {
-    registrations_->Handle(secure, request, std::move(responder));
+  const std::string path = coap::UriPath(request.message.options);
+  if (lwm2m::server::RegistrationService::Claims(path)) {
+    DispatchRegistration(secure, request, std::move(responder));
+    return;
+  }
+  if (lwm2m::server::DeviceManager::Claims(path)) {
+    responder.Respond(devices_->AnswerSend(secure, request));
     return;
   }
   AnswerUnclaimed(std::move(request), std::move(responder));
 }
+
+void CoapService::DispatchRegistration(bool secure, const coap::IncomingRequest& request,
+                                       coap::Responder responder) {
+  // /rd/{id}: the registration before an Update or De-register, to compare with after.
+  const std::string path = coap::UriPath(request.message.options);
+  std::optional<lwm2m::server::Registration> before;
+  if (path.size() > 4) before = registrations_->registrations().FindById(path.substr(4));
+  const bool update = request.message.code == coap::codes::kPost && before.has_value();
+  // The answer may come from the registration journal's thread, once the change is stored.
+  registrations_->Answer(
+      secure, request,
+      [this, before = std::move(before), update, responder](coap::Message answer) mutable {
+        // The device hears its answer before the manager's first requests.
+        const coap::Code code = answer.code;
+        const std::string location = coap::LocationPath(answer.options);
+        responder.Respond(std::move(answer));
+        const auto& table = registrations_->registrations();
+        if (code == coap::codes::kCreated) {
+          if (auto now = table.FindById(location.substr(location.rfind('/') + 1))) {
+            devices_->OnRegistered(*now);
+          }
+        } else if (code == coap::codes::kChanged && update) {
+          if (auto now = table.FindById(before->id)) devices_->OnUpdated(*before, *now);
+        } else if (code == coap::codes::kDeleted && before) {
+          devices_->OnDeregistered(before->device_id);
+        }
+      });
+}
+
 
 void CoapService::CloseSessionsOfBarredDevices() {
   while (!stopping_.load() && !barred_->Closed()) {
@@ -136,6 +222,7 @@ void CoapService::CloseSessionsOfBarredDevices() {
     auto event = barred_->Next(200);
     if (!event) continue;
     registrations_->DropDevice(event->device_id);
+    devices_->OnDeregistered(event->device_id);
     if (!dtls_) continue;
     auto credentials = store_.ListCredentials(event->device_id);
     if (!credentials) {

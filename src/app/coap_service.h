@@ -1,7 +1,9 @@
 // The server's CoAP listeners: plain UDP (coap.listen) and DTLS 1.2 with pre-shared keys
 // (coaps.listen), their /metrics, and the PSK lookup into the device registry. The LwM2M
-// server takes the requests it claims (the registration interface under /rd); every other
-// request but GET /.well-known/core is answered 4.04.
+// server takes the requests it claims (the registration interface under /rd, Send on /dp);
+// every other request but GET /.well-known/core is answered 4.04. Its device manager sends
+// device management requests over the listener each device registered on, and is told of
+// every Register, Update and De-register.
 #pragma once
 
 #include <atomic>
@@ -40,6 +42,9 @@ class CoapService {
   // "coap://127.0.0.1:5683" and "coaps://127.0.0.1:5684" for the listeners that run.
   std::vector<std::string> Urls() const;
 
+  // LwM2M device management of the registered devices; lives as long as this service.
+  lwm2m::server::DeviceManager* devices() { return devices_.get(); }
+
  private:
   CoapService(core::Store& store, metrics::Registry& metrics) : store_(store), metrics_(metrics) {}
   void RegisterMetrics();
@@ -48,6 +53,9 @@ class CoapService {
   void CloseSessionsOfBarredDevices();
   // Routes a request to the LwM2M server when it claims the path.
   void Dispatch(bool secure, coap::IncomingRequest request, coap::Responder responder);
+  // Answers a registration request and tells the device manager what it did.
+  void DispatchRegistration(bool secure, const coap::IncomingRequest& request,
+                            coap::Responder responder);
 
   core::Store& store_;
   metrics::Registry& metrics_;
@@ -55,6 +63,9 @@ class CoapService {
   std::atomic<bool> stopping_{false};
   std::thread session_closer_;
   std::unique_ptr<lwm2m::server::RegistrationService> registrations_;
+  lwm2m::ObjectRegistry objects_;
+  // Before the endpoints: they stop (and finish their callbacks into it) first.
+  std::unique_ptr<lwm2m::server::DeviceManager> devices_;
   std::unique_ptr<coap::Endpoint> udp_;
   std::unique_ptr<coap::Endpoint> dtls_;
   std::string udp_host_;

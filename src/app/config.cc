@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
+#include <functional>
 #include <toml++/toml.h>
 
 namespace custos::app {
@@ -60,7 +62,56 @@ std::string EnvNameOf(std::string_view key) {
   return out;
 }
 
+// lwm2m.profile.NAME.read or .observe: NAME and the list, or nullopt for another key.
+std::optional<std::pair<std::string, std::string>> Lwm2mProfileKey(std::string_view key) {
+  constexpr std::string_view kPrefix = "lwm2m.profile.";
+  if (key.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  key.remove_prefix(kPrefix.size());
+  auto dot = key.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  std::string_view list = key.substr(dot + 1);
+  if (list != "read" && list != "observe") return std::nullopt;
+  return std::make_pair(std::string(key.substr(0, dot)), std::string(list));
+}
+
+// Comma-separated LwM2M paths ("/3/0, /3/0/9"), each checked for its shape.
+Result<std::vector<std::string>> ParseLwm2mPaths(std::string_view key, std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) continue;
+    bool ok = item.size() > 1 && item.front() == '/' && item.back() != '/';
+    for (std::size_t i = 0; ok && i < item.size(); ++i) {
+      ok = std::isdigit(static_cast<unsigned char>(item[i])) ||
+           (item[i] == '/' && (i == 0 || item[i - 1] != '/'));
+    }
+    if (!ok) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("{}: '{}' is not an LwM2M path such as /3/0/9", key, item));
+    }
+    out.emplace_back(item);
+  }
+  return out;
+}
+
 Result<void> Apply(Config& c, const std::string& key, const std::string& value) {
+  if (auto profile = Lwm2mProfileKey(key)) {
+    auto paths = ParseLwm2mPaths(key, value);
+    if (!paths) return tl::unexpected(paths.error());
+    auto& target = c.lwm2m_profiles[profile->first];
+    (profile->second == "read" ? target.read : target.observe) = std::move(*paths);
+    return {};
+  }
+  if (key == "lwm2m.request_timeout_s") {
+    auto v = ParseUnsigned(key, value, 1, 3600);
+    if (!v) return tl::unexpected(v.error());
+    c.lwm2m_request_timeout_s = static_cast<int>(*v);
+    return {};
+  }
   if (key == "data_dir") {
     if (value.empty()) return MakeError(ErrorCode::kInvalidArgument, "data_dir: empty");
     c.data_dir = value;
@@ -156,6 +207,7 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
 }
 
 bool IsKnownKey(std::string_view key) {
+  if (Lwm2mProfileKey(key)) return true;
   for (const auto& k : ConfigKeys()) {
     if (k == key) return true;
   }
@@ -172,7 +224,8 @@ const std::vector<std::string>& ConfigKeys() {
       "coap.listen",         "coaps.listen",       "coap.threads",
       "mqtt.listen",         "mqtts.listen",       "mqtt.tls_certificate",
       "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
-      "mqtt.max_packet_size", "mqtt.io_threads"};
+      "mqtt.max_packet_size", "mqtt.io_threads",
+      "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe"};
   return kKeys;
 }
 
@@ -221,7 +274,22 @@ Result<Settings> ReadConfigFile(const std::filesystem::path& path) {
                                       node.source().begin.line, key));
       return;
     }
-    if (auto s = node.value<std::string>()) {
+    if (const auto* array = node.as_array()) {
+      // A list (LwM2M profile paths): its strings joined by commas.
+      std::string joined;
+      for (const auto& item : *array) {
+        auto text = item.value<std::string>();
+        if (!text) {
+          status = MakeError(ErrorCode::kInvalidArgument,
+                             fmt::format("{}:{}: '{}' must be a list of strings", path.string(),
+                                         node.source().begin.line, key));
+          return;
+        }
+        if (!joined.empty()) joined += ",";
+        joined += *text;
+      }
+      out[key] = joined;
+    } else if (auto s = node.value<std::string>()) {
       out[key] = *s;
     } else if (auto i = node.value<std::int64_t>()) {
       out[key] = std::to_string(*i);
@@ -233,17 +301,21 @@ Result<Settings> ReadConfigFile(const std::filesystem::path& path) {
                                       node.source().begin.line, key));
     }
   };
-  for (const auto& [k, v] : table) {
-    if (!status) break;
-    if (const auto* sub = v.as_table()) {
-      for (const auto& [k2, v2] : *sub) {
-        if (!status) break;
-        take(std::string(k.str()) + "." + std::string(k2.str()), v2);
-      }
-    } else {
-      take(std::string(k.str()), v);
-    }
-  }
+  // Tables nest as dotted keys ([lwm2m.profile.sensor] read = [...]).
+  std::function<void(const std::string&, const toml::table&)> walk =
+      [&](const std::string& prefix, const toml::table& t) {
+        for (const auto& [k, v] : t) {
+          if (!status) break;
+          std::string key = prefix.empty() ? std::string(k.str())
+                                           : prefix + "." + std::string(k.str());
+          if (const auto* sub = v.as_table()) {
+            walk(key, *sub);
+          } else {
+            take(key, v);
+          }
+        }
+      };
+  walk("", table);
   if (!status) return tl::unexpected(status.error());
   return out;
 }

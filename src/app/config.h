@@ -22,6 +22,12 @@
 //   mqtt.max_connect_rate     CUSTOS_MQTT_MAX_CONNECT_RATE --mqtt-max-connect-rate (0: no limit)
 //   mqtt.max_packet_size      CUSTOS_MQTT_MAX_PACKET_SIZE --mqtt-max-packet-size
 //   mqtt.io_threads           CUSTOS_MQTT_IO_THREADS      --mqtt-io-threads
+//   lwm2m.request_timeout_s   CUSTOS_LWM2M_REQUEST_TIMEOUT_S --lwm2m-request-timeout-s
+//   lwm2m.profile.default.read    CUSTOS_LWM2M_PROFILE_DEFAULT_READ    (paths, comma-separated)
+//   lwm2m.profile.default.observe CUSTOS_LWM2M_PROFILE_DEFAULT_OBSERVE (paths, comma-separated)
+//
+// Other LwM2M device profiles exist only in the file: lwm2m.profile.NAME.read and .observe,
+// each an array of LwM2M paths (or one comma-separated string).
 //
 // mqtts.listen defaults to 127.0.0.1:8883 when a certificate is configured and to off
 // otherwise; naming it without a certificate and key is an error.
@@ -50,6 +56,12 @@ struct HostPort {
 // "HOST:PORT" or "[v6]:PORT"; port 0 means any free port.
 core::Result<HostPort> ParseHostPort(std::string_view text);
 
+// The LwM2M paths read and observed after a device registers; unset: the built-in default.
+struct Lwm2mProfileConfig {
+  std::optional<std::vector<std::string>> read;
+  std::optional<std::vector<std::string>> observe;
+};
+
 struct Config {
   std::filesystem::path data_dir = "data";
   std::string log_level = "info";  // trace, debug, info, warn, error, off
@@ -74,6 +86,10 @@ struct Config {
   std::uint32_t mqtt_max_packet_size = 256 * 1024;
   int mqtt_io_threads = 2;
   std::optional<std::string> admin_token;  // from CUSTOS_ADMIN_TOKEN
+  // LwM2M device management: how long a request to a device may take (then HTTP 504), and
+  // the device profiles by name (a device's lwm2m-profile label; "default" otherwise).
+  int lwm2m_request_timeout_s = 10;
+  std::map<std::string, Lwm2mProfileConfig> lwm2m_profiles;
 };
 
 // Raw settings by dotted key ("http.listen"), as given by one source.

@@ -21,6 +21,7 @@
 #include "api/http_server.h"
 #include "app/coap_service.h"
 #include "app/config.h"
+#include "app/lwm2m_gateway.h"
 #include "app/mqtt_service.h"
 #include "core/core.h"
 #include "metrics/metrics.h"
@@ -204,8 +205,9 @@ int Serve(int argc, char** argv, char** envp) {
   http_options.max_import_bytes = config->http_max_import_bytes;
   http_options.io_threads = config->http_io_threads;
   http_options.worker_threads = config->http_worker_threads;
-  auto http = api::HttpServer::Start(http_options,
-                                     api::Services{registry, tokens, events, **store, metrics});
+  Lwm2mGateway lwm2m_gateway;  // attached to the device manager once CoAP runs
+  auto http = api::HttpServer::Start(
+      http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway});
   if (!http) {
     spdlog::error("cannot serve HTTP on {}:{}: {}", http_options.host, http_options.port,
                   http.error().message);
@@ -217,6 +219,7 @@ int Serve(int argc, char** argv, char** envp) {
     (*http)->Stop();
     return 1;
   }
+  lwm2m_gateway.Attach((*coap)->devices());
   auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
                                                       metrics});
   if (!mqtt) {

@@ -128,6 +128,10 @@ Outcome<json::value> ApiClient::Patch(std::string_view path, const json::value& 
   return SendJson("PATCH", path, &body);
 }
 
+Outcome<json::value> ApiClient::Put(std::string_view path, const json::value& body) {
+  return SendJson("PUT", path, &body);
+}
+
 Outcome<json::value> ApiClient::Delete(std::string_view path) {
   return SendJson("DELETE", path, nullptr);
 }

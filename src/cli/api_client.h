@@ -39,6 +39,7 @@ class ApiClient {
   Outcome<boost::json::value> Get(std::string_view path, const Query& query = {});
   Outcome<boost::json::value> Post(std::string_view path, const boost::json::value& body);
   Outcome<boost::json::value> Patch(std::string_view path, const boost::json::value& body);
+  Outcome<boost::json::value> Put(std::string_view path, const boost::json::value& body);
   Outcome<boost::json::value> Delete(std::string_view path);
 
   // Streams `body` as the request body (chunked), with `content_type`.

@@ -95,6 +95,7 @@ int RunWith(int argc, const char* const* argv, Io& io, const EnvLookup& env,
   AddTokenCommands(app, chosen);
   AddAuditCommand(app, chosen);
   AddEventsCommand(app, chosen);
+  AddLwm2mCommands(app, chosen);
 
   try {
     app.parse(argc, argv);
