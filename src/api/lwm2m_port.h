@@ -3,11 +3,10 @@
 // LwM2M code; the app gives the server one (Services::lwm2m).
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <boost/json/value.hpp>
+#include <string>
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "core/core.h"
 
@@ -16,8 +15,19 @@ namespace custos::api {
 // One operation on one device; the LwM2M side parses and checks the text.
 struct Lwm2mCall {
   enum class Kind {
-    kRead, kDiscover, kWrite, kWritePartial, kWriteAttributes, kExecute, kCreate, kDelete,
-    kReadComposite, kWriteComposite, kObserve, kObservations, kCancelObservation,
+    kRead,
+    kDiscover,
+    kWrite,
+    kWritePartial,
+    kWriteAttributes,
+    kExecute,
+    kCreate,
+    kDelete,
+    kReadComposite,
+    kWriteComposite,
+    kObserve,
+    kObservations,
+    kCancelObservation,
   };
   Kind kind = Kind::kRead;
   core::DeviceId device = 0;

@@ -10,8 +10,7 @@ static_assert(static_cast<int>(api::Lwm2mCall::Kind::kObserve) ==
 static_assert(static_cast<int>(api::Lwm2mCall::Kind::kCancelObservation) ==
               static_cast<int>(lwm2m::server::ManagementCall::Kind::kCancelObservation));
 
-tl::expected<boost::json::value, api::Lwm2mFailure> Lwm2mGateway::Call(
-    const api::Lwm2mCall& call) {
+tl::expected<boost::json::value, api::Lwm2mFailure> Lwm2mGateway::Call(const api::Lwm2mCall& call) {
   lwm2m::server::DeviceManager* manager = manager_.load();
   if (manager == nullptr) {
     return tl::unexpected(

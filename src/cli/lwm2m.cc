@@ -186,7 +186,8 @@ Outcome<void> CancelObservation(Context& c, const Lwm2mOptions& o) {
 using Verb = Outcome<void> (*)(Context&, const Lwm2mOptions&);
 
 CLI::App* AddVerb(CLI::App& noun, Action& chosen, const char* name, const char* help,
-                  std::shared_ptr<Lwm2mOptions> o, std::function<Outcome<void>(Context&, const Lwm2mOptions&)> run) {
+                  std::shared_ptr<Lwm2mOptions> o,
+                  std::function<Outcome<void>(Context&, const Lwm2mOptions&)> run) {
   auto* verb = noun.add_subcommand(name, help);
   verb->add_option("device", o->device, "Device ID or name")->required();
   verb->callback([&chosen, o, run] { chosen = [o, run](Context& c) { return run(c, *o); }; });
@@ -218,9 +219,9 @@ void AddLwm2mCommands(CLI::App& app, Action& chosen) {
     write->add_option("value", o->value, "The value (JSON or text), e.g. 300");
     write->add_option("--json", o->json_body, "A typed JSON node instead of a value");
   }
-  auto* attributes = path(AddVerb(*lwm2m, chosen, "write-attributes",
-                                  "Write-Attributes: pmin= pmax= gt= lt= st= epmin= epmax=", o,
-                                  WriteAttributes));
+  auto* attributes =
+      path(AddVerb(*lwm2m, chosen, "write-attributes",
+                   "Write-Attributes: pmin= pmax= gt= lt= st= epmin= epmax=", o, WriteAttributes));
   attributes->add_option("attributes", o->attributes, "NAME=VALUE, or NAME= to remove one")
       ->required();
   auto* execute = path(AddVerb(*lwm2m, chosen, "execute", "Execute a resource", o, Execute));

@@ -75,8 +75,8 @@ TEST_F(Lwm2mManagementTest, ReadsTheDeviceObjectAsTypedJson) {
 TEST_F(Lwm2mManagementTest, WritesThenReadsBack) {
   auto id = RegisterClient("dm-write");
   ASSERT_GT(id, 0);
-  auto written = admin_->Request("PUT", Lw(id, "/1/0/1"), "120",
-                                 {{"Content-Type", "application/json"}});
+  auto written =
+      admin_->Request("PUT", Lw(id, "/1/0/1"), "120", {{"Content-Type", "application/json"}});
   ASSERT_EQ(written.status, 200) << written.body;
   auto read = admin_->Get(Lw(id, "/1/0/1"));
   ASSERT_EQ(read.status, 200) << read.body;
@@ -116,8 +116,8 @@ TEST_F(Lwm2mManagementTest, TheDeviceModelShowsObject3AfterRegistration) {
     if (got.status != 200) return false;
     device = got.Json();
     const auto& health = device.at("health").as_object();
-    return device.at("manufacturer") == "Custos" &&
-           health.contains("battery_level") && !health.at("battery_level").is_null();
+    return device.at("manufacturer") == "Custos" && health.contains("battery_level") &&
+           !health.at("battery_level").is_null();
   })) << json::serialize(device);
   EXPECT_EQ(device.at("model").as_string(), "custos-test-device");
   EXPECT_EQ(device.at("health").at("battery_level").as_int64(), 87);
