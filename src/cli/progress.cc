@@ -37,8 +37,15 @@ std::string FormatProgress(const ProgressSample& sample, std::size_t width) {
   const std::string rate = sample.elapsed_s >= kSettleSeconds
                                ? FormatCount(static_cast<double>(sample.rows) / sample.elapsed_s)
                                : "-";
-  const std::string rows =
+  std::string rows =
       fmt::format("{} rows  {} rows/s", FormatCount(static_cast<double>(sample.rows)), rate);
+  if (!sample.count_rows) {
+    rows = sample.elapsed_s >= kSettleSeconds
+               ? FormatBytes(static_cast<std::uint64_t>(static_cast<double>(sample.sent_bytes) /
+                                                        sample.elapsed_s)) +
+                     "/s"
+               : "-/s";
+  }
   if (!sample.total_bytes) {
     return fmt::format("{} sent  {}", FormatBytes(sample.sent_bytes), rows);
   }
@@ -65,13 +72,14 @@ std::string FormatProgress(const ProgressSample& sample, std::size_t width) {
 }
 
 ProgressBar::ProgressBar(std::ostream& out, bool enabled, std::size_t width,
-                         std::optional<std::uint64_t> total_bytes)
+                         std::optional<std::uint64_t> total_bytes, bool count_rows)
     : out_(out),
       enabled_(enabled),
       width_(width),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {
   sample_.total_bytes = total_bytes;
+  sample_.count_rows = count_rows;
 }
 
 void ProgressBar::Update(std::uint64_t sent_bytes, std::uint64_t rows) {

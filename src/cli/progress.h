@@ -15,6 +15,7 @@ struct ProgressSample {
   std::uint64_t sent_bytes = 0;
   std::optional<std::uint64_t> total_bytes;  // unknown when reading a pipe
   std::uint64_t rows = 0;                    // rows sent so far (an estimate)
+  bool count_rows = true;                    // false: a byte rate instead of rows (firmware)
   double elapsed_s = 0;
 };
 
@@ -33,7 +34,7 @@ std::string FormatProgress(const ProgressSample& sample, std::size_t width);
 class ProgressBar {
  public:
   ProgressBar(std::ostream& out, bool enabled, std::size_t width,
-              std::optional<std::uint64_t> total_bytes);
+              std::optional<std::uint64_t> total_bytes, bool count_rows = true);
 
   void Update(std::uint64_t sent_bytes, std::uint64_t rows);
   // Draws the last state and ends the line.
