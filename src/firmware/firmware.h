@@ -76,8 +76,7 @@ class Upload {
 
  private:
   friend class Library;
-  Upload(Library& library, UploadRequest request, std::filesystem::path temp, int fd,
-         void* digest);
+  Upload(Library& library, UploadRequest request, std::filesystem::path temp, int fd, void* digest);
   void Discard();
 
   Library& library_;

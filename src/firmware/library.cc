@@ -72,9 +72,9 @@ core::Result<std::unique_ptr<Library>> Library::Open(LibraryOptions options, cor
   std::error_code ec;
   std::filesystem::create_directories(library->directory_, ec);
   if (ec) {
-    return core::MakeError(ErrorCode::kUnavailable,
-                           fmt::format("cannot create {}: {}", library->directory_.string(),
-                                       ec.message()));
+    return core::MakeError(
+        ErrorCode::kUnavailable,
+        fmt::format("cannot create {}: {}", library->directory_.string(), ec.message()));
   }
   for (const auto& entry : std::filesystem::directory_iterator(library->directory_, ec)) {
     if (entry.path().filename().string().starts_with(kTempPrefix)) {
@@ -114,9 +114,9 @@ core::Result<std::unique_ptr<Upload>> Library::BeginUpload(UploadRequest request
   std::string temp = (directory_ / (std::string(kTempPrefix) + "XXXXXX")).string();
   int fd = ::mkstemp(temp.data());
   if (fd < 0) {
-    return core::MakeError(ErrorCode::kUnavailable,
-                           fmt::format("cannot create a file in {}: {}", directory_.string(),
-                                       std::strerror(errno)));
+    return core::MakeError(
+        ErrorCode::kUnavailable,
+        fmt::format("cannot create a file in {}: {}", directory_.string(), std::strerror(errno)));
   }
   EVP_MD_CTX* digest = EVP_MD_CTX_new();
   if (digest == nullptr || EVP_DigestInit_ex(digest, EVP_sha256(), nullptr) != 1) {
@@ -172,9 +172,9 @@ core::Result<void> Library::Delete(core::FirmwareId id, const core::Actor& actor
   auto used = InUse(*image);
   if (!used) return tl::unexpected(used.error());
   if (*used) {
-    return core::MakeError(ErrorCode::kConflict,
-                           fmt::format("firmware {} is in use by an operation that is not final",
-                                       id));
+    return core::MakeError(
+        ErrorCode::kConflict,
+        fmt::format("firmware {} is in use by an operation that is not final", id));
   }
   if (auto removed = store_.DeleteFirmware(id, AuditOf(actor, "firmware.delete", id, *image));
       !removed) {

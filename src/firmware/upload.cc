@@ -111,9 +111,9 @@ core::Result<core::FirmwareImage> Upload::Finish() {
   const std::string sha256 = Hex(md, md_length);
   if (request_.sha256 && Lower(*request_.sha256) != sha256) {
     Discard();
-    return core::MakeError(ErrorCode::kFailedPrecondition,
-                           fmt::format("the image's sha256 is {}, not {}", sha256,
-                                       Lower(*request_.sha256)));
+    return core::MakeError(
+        ErrorCode::kFailedPrecondition,
+        fmt::format("the image's sha256 is {}, not {}", sha256, Lower(*request_.sha256)));
   }
   if (::fsync(fd_) != 0) {
     const int err = errno;

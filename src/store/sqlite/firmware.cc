@@ -96,8 +96,9 @@ core::Result<FirmwareImage> SqliteStore::CreateFirmware(FirmwareImage image,
         .Bind(7, image.created_at);
     if (auto r = insert->Run(); !r) return r;
     image.id = db.LastInsertId();
-    auto model = db.Prepare("INSERT OR IGNORE INTO firmware_models (firmware_id, model) "
-                            "VALUES (?, ?)");
+    auto model = db.Prepare(
+        "INSERT OR IGNORE INTO firmware_models (firmware_id, model) "
+        "VALUES (?, ?)");
     if (!model) return tl::unexpected(model.error());
     for (const auto& m : image.models) {
       model->Bind(1, image.id).BindView(2, m);

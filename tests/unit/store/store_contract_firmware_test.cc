@@ -21,8 +21,8 @@ FirmwareImage NewImage(std::string version, char digit) {
 }
 
 TEST_P(StoreContractTest, FirmwareIsCreatedWithIdTimeModelsAndAuditAndReadBack) {
-  auto created = store().CreateFirmware(NewImage("2.4.1", 'a'),
-                                        Audit("firmware.upload", "firmware"));
+  auto created =
+      store().CreateFirmware(NewImage("2.4.1", 'a'), Audit("firmware.upload", "firmware"));
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_GT(created->id, 0);
   EXPECT_EQ(created->created_at, kStart);
