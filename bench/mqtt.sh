@@ -11,9 +11,11 @@
 #              persistence off; plus one "responder" user allowed devices/#.
 # Scenarios, on the same connections: (a) connect storm of CLIENTS devices (WINDOW connects in
 # progress at most): connects/s and CONNACK p50/p99; (d) broker RSS with every device
-# connected and idle, minus RSS before, per device; (b) PUBLISHERS devices x MESSAGES QoS 1
-# messages of 64 B to devices/{name}/state/reported (a valid reported-state document, the same
-# bytes to both), INFLIGHT unacknowledged per device: acks/s; (c) RTT_CLIENTS devices x
+# connected and idle, minus RSS before (read after WARM_UP devices connected and disconnected,
+# so that first-use costs such as thread stacks and allocator arenas are not counted), per
+# device; (b) PUBLISHERS devices x MESSAGES QoS 1 messages of 64 B to
+# devices/{name}/state/reported (a valid reported-state document, the same bytes to both),
+# INFLIGHT unacknowledged per device: acks/s; (c) RTT_CLIENTS devices x
 # RTT_REQUESTS requests {"method":"time"} one at a time: round trip p50/p99 — Custos answers
 # on devices/{name}/replies/{rid} itself; for mosquitto the responder client (subscribed to
 # devices/+/requests/#) publishes the same-shaped reply there, so its round trip has one more
@@ -22,8 +24,8 @@
 # median over the rounds. Writes every run and the medians to bench/results/mqtt.json.
 # Fails (exit 1) if a broker does not start, the devices cannot be made, or a scenario errs.
 # Environment: ROUNDS (1), PUBLISHERS (1000), MESSAGES (100), INFLIGHT (10), RTT_CLIENTS (100),
-# RTT_REQUESTS (50), WINDOW (64), IO_THREADS (2), BUILD_DIR (build-bench-mqtt), NO_BUILD (0; 1
-# uses the binaries already in BUILD_DIR).
+# RTT_REQUESTS (50), WINDOW (64), WARM_UP (500), IO_THREADS (2), BUILD_DIR (build-bench-mqtt),
+# NO_BUILD (0; 1 uses the binaries already in BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients=${1:-10000}
@@ -34,6 +36,7 @@ inflight=${INFLIGHT:-10}
 rtt_clients=${RTT_CLIENTS:-100}
 rtt_requests=${RTT_REQUESTS:-50}
 window=${WINDOW:-64}
+warm_up=${WARM_UP:-500}
 io_threads=${IO_THREADS:-2}
 build=${BUILD_DIR:-build-bench-mqtt}
 mosquitto=/usr/sbin/mosquitto
@@ -185,7 +188,7 @@ run_load() {  # label, extra arguments...
   out=$("$load" --server "$mqtt_address" --devices "$devices" --label "$label" \
     --connections "$clients" --connect-window "$window" --publishers "$publishers" \
     --messages "$messages" --inflight "$inflight" --payload 64 --rtt-clients "$rtt_clients" \
-    --rtt-requests "$rtt_requests" --broker-pid "$broker_pid" "$@") || {
+    --rtt-requests "$rtt_requests" --warm-up "$warm_up" --broker-pid "$broker_pid" "$@") || {
     echo "$out" >&2
     die "the $label run failed: $(sed -n 's/.*"error": "\(.*\)"}$/\1/p' <<<"$out")"
   }
@@ -251,7 +254,7 @@ cat >bench/results/mqtt.json <<JSON
 {"date": "$(date -u +%FT%TZ)", "machine": {"cpus": $(nproc), "cpu": "$cpu", "kernel": "$(uname -r)",
              "load_average_before": "$load_before", "load_average_after": "$load_after",
              "open_file_limit": $(ulimit -Hn)},
- "clients": $clients, "connect_window": $window, "publishers": $publishers, "messages": $messages,
+ "clients": $clients, "connect_window": $window, "warm_up": $warm_up, "publishers": $publishers, "messages": $messages,
  "inflight": $inflight, "payload_bytes": 64, "rtt_clients": $rtt_clients, "rtt_requests": $rtt_requests,
  "rounds": $rounds, "mosquitto": "$($mosquitto -h 2>/dev/null | sed -n 's/^mosquitto version //p')",
  "runs": [${runs_json%,}],
