@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "twin/twin.h"
@@ -98,10 +99,41 @@ std::optional<std::vector<std::uint8_t>> LookupDevicePsk(core::Store& store,
   return DecodeHex(credential->secret);
 }
 
+namespace {
+
+// Adds the DDF files of lwm2m.models_dir to `objects` and logs what it read and refused. A
+// directory that is not there is an error: a typo would otherwise leave objects raw unseen.
+core::Result<void> AddModels(const std::filesystem::path& dir, lwm2m::ObjectRegistry& objects) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument,
+                           fmt::format("lwm2m.models_dir {}: not a directory", dir.string()));
+  }
+  auto report = objects.AddDirectory(dir);
+  if (!report) {
+    return core::MakeError(report.error().code, fmt::format("lwm2m.models_dir {}: {}",
+                                                            dir.string(), report.error().message));
+  }
+  spdlog::info("lwm2m: {} object definitions from {} files in {}; {} files refused",
+               report->definitions.size(), report->files_loaded, dir.string(),
+               report->problems.size());
+  for (const auto& problem : report->problems) {
+    spdlog::warn("lwm2m: {} refused: {}", problem.file, problem.message);
+  }
+  return {};
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<CoapService>> CoapService::Start(
     const Config& config, core::Store& store, core::Registry& registry, core::EventBus& events,
     metrics::Registry& metrics, const lwm2m::server::ServerOptions& lwm2m) {
   std::unique_ptr<CoapService> service(new CoapService(store, metrics));
+  if (!config.lwm2m_models_dir.empty()) {
+    if (auto added = AddModels(config.lwm2m_models_dir, service->objects_); !added) {
+      return tl::unexpected(added.error());
+    }
+  }
   service->registrations_ = std::make_unique<lwm2m::server::RegistrationService>(
       lwm2m, registry, store, core::SystemClock());
   service->registrations_->StartExpiry();

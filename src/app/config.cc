@@ -112,6 +112,16 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     c.lwm2m_request_timeout_s = static_cast<int>(*v);
     return {};
   }
+  if (key == "lwm2m.models_dir") {
+    c.lwm2m_models_dir = value;
+    return {};
+  }
+  if (key == "lwm2m.queue_awake_s") {
+    auto v = ParseUnsigned(key, value, 1, 86400);
+    if (!v) return tl::unexpected(v.error());
+    c.lwm2m_queue_awake_s = static_cast<int>(*v);
+    return {};
+  }
   if (key == "data_dir") {
     if (value.empty()) return MakeError(ErrorCode::kInvalidArgument, "data_dir: empty");
     c.data_dir = value;
@@ -225,7 +235,8 @@ const std::vector<std::string>& ConfigKeys() {
       "mqtt.listen",         "mqtts.listen",       "mqtt.tls_certificate",
       "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
       "mqtt.max_packet_size", "mqtt.io_threads",
-      "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe"};
+      "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe",
+      "lwm2m.models_dir", "lwm2m.queue_awake_s"};
   return kKeys;
 }
 

@@ -25,6 +25,8 @@
 //   lwm2m.request_timeout_s   CUSTOS_LWM2M_REQUEST_TIMEOUT_S --lwm2m-request-timeout-s
 //   lwm2m.profile.default.read    CUSTOS_LWM2M_PROFILE_DEFAULT_READ    (paths, comma-separated)
 //   lwm2m.profile.default.observe CUSTOS_LWM2M_PROFILE_DEFAULT_OBSERVE (paths, comma-separated)
+//   lwm2m.models_dir          CUSTOS_LWM2M_MODELS_DIR     --lwm2m-models-dir  (DDF XML files)
+//   lwm2m.queue_awake_s       CUSTOS_LWM2M_QUEUE_AWAKE_S  --lwm2m-queue-awake-s
 //
 // Other LwM2M device profiles exist only in the file: lwm2m.profile.NAME.read and .observe,
 // each an array of LwM2M paths (or one comma-separated string).
@@ -90,6 +92,10 @@ struct Config {
   // the device profiles by name (a device's lwm2m-profile label; "default" otherwise).
   int lwm2m_request_timeout_s = 10;
   std::map<std::string, Lwm2mProfileConfig> lwm2m_profiles;
+  // A directory of OMA DDF XML files added to the built-in objects at start (empty: none);
+  // and how long a queue-mode device is taken as awake after it last talked to the server.
+  std::filesystem::path lwm2m_models_dir;
+  int lwm2m_queue_awake_s = 93;
 };
 
 // Raw settings by dotted key ("http.listen"), as given by one source.

@@ -106,6 +106,8 @@ ClientImpl::ClientImpl(ClientOptions options, coap::Peer server, bool secure, co
       secure_(secure),
       clock_(clock),
       store_(registry_, EnablerVersion(options_.version)) {
+  // Before any object is added: the store keeps pointers into the registry.
+  if (!options_.models_dir.empty()) (void)registry_.AddDirectory(options_.models_dir);
   store_.OnChange([this](const Path& path) { OnValueChanged(path); });
   AddBuiltinObjects();
 }

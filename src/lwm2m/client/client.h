@@ -72,6 +72,9 @@ struct ClientOptions {
   std::chrono::milliseconds tick_interval{100};
   // Largest request body the client assembles (a firmware package pushed with Block1).
   std::size_t max_body = 16 << 20;
+  // OMA DDF XML files whose objects the client may hold besides the built-in ones (AddInstance
+  // of, say, 3303); empty: none.
+  std::filesystem::path models_dir;
 };
 
 // What the client did, for logs and tests: "register 2.01", "read /3/0 2.05", ...
