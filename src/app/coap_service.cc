@@ -238,9 +238,13 @@ void CoapService::DispatchRegistration(bool secure, const coap::IncomingRequest&
         if (code == coap::codes::kCreated) {
           if (auto now = table.FindById(location.substr(location.rfind('/') + 1))) {
             devices_->OnRegistered(*now);
+            Contact(now->device_id);
           }
         } else if (code == coap::codes::kChanged && update) {
-          if (auto now = table.FindById(before->id)) devices_->OnUpdated(*before, *now);
+          if (auto now = table.FindById(before->id)) {
+            devices_->OnUpdated(*before, *now);
+            Contact(now->device_id);
+          }
         } else if (code == coap::codes::kDeleted && before) {
           devices_->OnDeregistered(before->device_id);
         }
@@ -285,6 +289,17 @@ void CoapService::Stop() {
   if (udp_) udp_->Stop();
   if (dtls_) dtls_->Stop();
   if (registrations_) registrations_->Stop();
+  OnContact(nullptr);
+}
+
+void CoapService::OnContact(std::function<void(core::DeviceId)> contact) {
+  std::lock_guard lock(contact_mu_);
+  contact_ = std::move(contact);
+}
+
+void CoapService::Contact(core::DeviceId device) {
+  std::lock_guard lock(contact_mu_);
+  if (contact_) contact_(device);
 }
 
 std::vector<std::string> CoapService::Urls() const {

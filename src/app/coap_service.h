@@ -7,7 +7,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -44,6 +46,13 @@ class CoapService {
 
   // LwM2M device management of the registered devices; lives as long as this service.
   lwm2m::server::DeviceManager* devices() { return devices_.get(); }
+  // The LwM2M registrations; lives as long as this service.
+  const lwm2m::server::RegistrationTable& registrations() const {
+    return registrations_->registrations();
+  }
+  // Called with the device after each Register and Update it answered (the device is awake
+  // and listening). Cleared by Stop.
+  void OnContact(std::function<void(core::DeviceId)> contact);
 
  private:
   CoapService(core::Store& store, metrics::Registry& metrics) : store_(store), metrics_(metrics) {}
@@ -71,6 +80,10 @@ class CoapService {
   std::string udp_host_;
   std::string dtls_host_;
   bool stopped_ = false;
+  // Set while the listeners run, so under a lock of its own.
+  std::mutex contact_mu_;
+  std::function<void(core::DeviceId)> contact_;
+  void Contact(core::DeviceId device);
 };
 
 }  // namespace custos::app

@@ -1,0 +1,55 @@
+// The operations engine's deliverer for LwM2M devices: each kind becomes a device management
+// request through the DeviceManager (docs/remote-operations.md, "Kinds by protocol").
+//
+// It lives in app, beside the gateway the REST API uses, rather than in lwm2m/server: it
+// joins two adapters' worlds (the ops engine and the LwM2M device manager with its
+// registration table), and keeping it here leaves lwm2m/server free of any ops dependency.
+#pragma once
+
+#include <chrono>
+#include <string_view>
+
+#include "core/core.h"
+#include "lwm2m/server/server.h"
+#include "ops/ops.h"
+
+namespace custos::app {
+
+// What an operation's kind and parameters ask of the device manager, or kInvalidArgument.
+// reboot: Execute /3/0/4; factory_reset: Execute /3/0/5; read {"path", "format"}; write
+// {"path", "value"} (replace) or {"path", "values"} (partial update); execute {"path",
+// "arguments"}; configure like write.
+core::Result<lwm2m::server::ManagementCall> ManagementCallOf(const core::Operation& op);
+
+class Lwm2mDelivery final : public ops::Deliverer {
+ public:
+  // `awake`: how long a queue-mode device listens after its last Register or Update.
+  Lwm2mDelivery(lwm2m::server::DeviceManager& devices,
+                const lwm2m::server::RegistrationTable& registrations,
+                ops::DeliveryListener& listener, core::Clock& clock,
+                std::chrono::milliseconds awake)
+      : devices_(devices),
+        registrations_(registrations),
+        listener_(listener),
+        clock_(clock),
+        awake_(awake) {}
+
+  std::string_view Protocol() const override { return "lwm2m"; }
+  // reboot, factory_reset, read, write, execute and configure.
+  bool Supports(core::OperationKind kind) const override;
+  // Registered, and either not in queue mode or within `awake` of its last Register/Update.
+  bool Reachable(const core::Device& device) const override;
+  // A 2.xx answer: succeeded with the typed result; a CoAP error: failed with its code; no
+  // answer in time or no registration: undelivered (the engine tries again); parameters
+  // that make no request: failed at once.
+  void Deliver(const core::Operation& op, const core::Device& device) override;
+
+ private:
+  lwm2m::server::DeviceManager& devices_;
+  const lwm2m::server::RegistrationTable& registrations_;
+  ops::DeliveryListener& listener_;
+  core::Clock& clock_;
+  std::chrono::milliseconds awake_;
+};
+
+}  // namespace custos::app
