@@ -216,6 +216,11 @@ void CoapService::Dispatch(bool secure, coap::IncomingRequest request, coap::Res
     responder.Respond(devices_->AnswerSend(secure, request));
     return;
   }
+  const firmware::Library* images = firmware_.load();
+  if (images != nullptr && firmware::ClaimsCoapPath(path)) {
+    firmware::AnswerCoap(*images, request, std::move(responder));
+    return;
+  }
   AnswerUnclaimed(std::move(request), std::move(responder));
 }
 
@@ -250,7 +255,6 @@ void CoapService::DispatchRegistration(bool secure, const coap::IncomingRequest&
         }
       });
 }
-
 
 void CoapService::CloseSessionsOfBarredDevices() {
   while (!stopping_.load() && !barred_->Closed()) {

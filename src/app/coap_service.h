@@ -18,6 +18,7 @@
 #include "app/config.h"
 #include "coap/transport/endpoint.h"
 #include "core/core.h"
+#include "firmware/firmware.h"
 #include "lwm2m/server/server.h"
 #include "metrics/metrics.h"
 
@@ -43,6 +44,9 @@ class CoapService {
 
   // "coap://127.0.0.1:5683" and "coaps://127.0.0.1:5684" for the listeners that run.
   std::vector<std::string> Urls() const;
+
+  // Serves GET /fw/{id} from `library` on both listeners from now on (null: 4.04 again).
+  void ServeFirmware(const firmware::Library* library) { firmware_ = library; }
 
   // LwM2M device management of the registered devices; lives as long as this service.
   lwm2m::server::DeviceManager* devices() { return devices_.get(); }
@@ -80,6 +84,7 @@ class CoapService {
   std::string udp_host_;
   std::string dtls_host_;
   bool stopped_ = false;
+  std::atomic<const firmware::Library*> firmware_{nullptr};
   // Set while the listeners run, so under a lock of its own.
   std::mutex contact_mu_;
   std::function<void(core::DeviceId)> contact_;
