@@ -120,6 +120,7 @@ core::Result<Request> RequestFromHeader(const HeaderParser& parser) {
 asio::awaitable<beast::error_code> WriteResponse(Stream& stream, const Response& res,
                                                  unsigned version, bool keep_alive,
                                                  std::chrono::milliseconds timeout) {
+  if (res.file) co_return co_await WriteFileResponse(stream, res, version, keep_alive, timeout);
   http::response<http::string_body> out;
   out.version(version);
   out.result(static_cast<unsigned>(res.status));
@@ -221,6 +222,10 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
     }
     if (found && resolution.route->kind == RouteKind::kImport) {
       res = co_await ServeImport(stream, buffer, header, req, resolution, state, keep_alive);
+      linger = !keep_alive;
+    } else if (found && resolution.route->kind == RouteKind::kFirmwareUpload) {
+      res = co_await ServeFirmwareUpload(stream, buffer, header, req, resolution, state,
+                                         keep_alive);
       linger = !keep_alive;
     } else {
       const bool expects_continue = ExpectsContinue(header);

@@ -137,6 +137,18 @@ asio::awaitable<Response> ServeImport(Stream& stream, beast::flat_buffer& buffer
                                       const Router::Resolution& route, ServerState& state,
                                       bool& keep_alive);
 
+// POST /api/v1/firmware: authorises, then streams the body into a firmware upload (the
+// library's max_size applies, not max_body_bytes). As ServeImport for `keep_alive`.
+asio::awaitable<Response> ServeFirmwareUpload(Stream& stream, beast::flat_buffer& buffer,
+                                              HeaderParser& header, Request& req,
+                                              const Router::Resolution& route,
+                                              ServerState& state, bool& keep_alive);
+
+// Writes `res`, whose body is res.file, streaming the file in pieces.
+asio::awaitable<beast::error_code> WriteFileResponse(Stream& stream, const Response& res,
+                                                     unsigned version, bool keep_alive,
+                                                     std::chrono::milliseconds timeout);
+
 // GET /api/v1/events: authorises, then streams events until the client leaves or Stop().
 // Returns the status answered, for the access log and metrics.
 asio::awaitable<int> ServeEventStream(Stream& stream, HeaderParser& header, Request& req,

@@ -75,6 +75,12 @@ HandlerResult Lwm2mObserve(const Services& s, Request& req);
 HandlerResult Lwm2mListObservations(const Services& s, Request& req);
 HandlerResult Lwm2mCancelObservation(const Services& s, Request& req);
 
+// firmware images (firmware/firmware.h); the upload streams (RouteKind::kFirmwareUpload)
+HandlerResult ListFirmware(const Services& s, Request& req);
+HandlerResult GetFirmware(const Services& s, Request& req);
+HandlerResult GetFirmwareContent(const Services& s, Request& req);
+HandlerResult DeleteFirmware(const Services& s, Request& req);
+
 // operations endpoints
 HandlerResult Healthz(const Services& s, Request& req);
 HandlerResult Metrics(const Services& s, Request& req);

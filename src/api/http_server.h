@@ -13,6 +13,10 @@
 #include "core/core.h"
 #include "metrics/metrics.h"
 
+namespace custos::firmware {
+class Library;  // firmware/firmware.h
+}  // namespace custos::firmware
+
 namespace custos::api {
 
 class Lwm2mPort;  // api/lwm2m_port.h
@@ -40,6 +44,8 @@ struct Services {
   metrics::Registry& metrics;
   // LwM2M device management; null when the server runs no LwM2M (those routes answer 503).
   Lwm2mPort* lwm2m = nullptr;
+  // Firmware images; null: the firmware routes answer 503.
+  firmware::Library* firmware = nullptr;
 };
 
 class HttpServer {

@@ -2,7 +2,10 @@
 // fast and are tested without sockets. Internal to the api module.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +43,14 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // besides type and length
   std::string body;
+  // A body streamed from a file instead of `body` (firmware content): `length` bytes from
+  // `offset`. The connection opens it; a file it cannot read becomes a 500.
+  struct FileBody {
+    std::filesystem::path path;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+  std::optional<FileBody> file;
 };
 
 }  // namespace custos::api

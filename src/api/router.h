@@ -16,8 +16,9 @@
 namespace custos::api {
 
 // How the connection treats a route: most read a bounded body and answer once; the import
-// streams its body in batches; the event stream answers forever.
-enum class RouteKind { kPlain, kImport, kEventStream };
+// streams its body in batches; the event stream answers forever; a firmware upload streams its
+// body to a file.
+enum class RouteKind { kPlain, kImport, kEventStream, kFirmwareUpload };
 
 // Handlers are plain functions of the services and the request, so that the route table is
 // static data (Routes() lists it without a server).

@@ -95,6 +95,12 @@ std::vector<Route> BuildTable() {
       {"DELETE", "/api/v1/devices/{id}/lwm2m/observations/{oid}", kOperator, plain,
        &h::Lwm2mCancelObservation},
 
+      {"POST", "/api/v1/firmware", kOperator, RouteKind::kFirmwareUpload, nullptr},
+      {"GET", "/api/v1/firmware", kViewer, plain, &h::ListFirmware},
+      {"GET", "/api/v1/firmware/{id}", kViewer, plain, &h::GetFirmware},
+      {"GET", "/api/v1/firmware/{id}/content", kViewer, plain, &h::GetFirmwareContent},
+      {"DELETE", "/api/v1/firmware/{id}", kOperator, plain, &h::DeleteFirmware},
+
       {"GET", "/api/v1/audit", kViewer, plain, &h::ListAudit},
       {"GET", "/api/v1/events", kViewer, RouteKind::kEventStream, nullptr},
   };

@@ -210,6 +210,10 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     auto v = ParseUnsigned(key, value, 1, 64);
     if (!v) return tl::unexpected(v.error());
     c.store_read_connections = static_cast<int>(*v);
+  } else if (key == "firmware.max_size") {
+    auto v = ParseUnsigned(key, value, 1, std::uint64_t{1} << 40);
+    if (!v) return tl::unexpected(v.error());
+    c.firmware_max_size = *v;
   } else {
     return MakeError(ErrorCode::kInvalidArgument, fmt::format("unknown setting '{}'", key));
   }
@@ -236,7 +240,7 @@ const std::vector<std::string>& ConfigKeys() {
       "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
       "mqtt.max_packet_size", "mqtt.io_threads",
       "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe",
-      "lwm2m.models_dir", "lwm2m.queue_awake_s"};
+      "lwm2m.models_dir", "lwm2m.queue_awake_s", "firmware.max_size"};
   return kKeys;
 }
 

@@ -27,6 +27,7 @@
 //   lwm2m.profile.default.observe CUSTOS_LWM2M_PROFILE_DEFAULT_OBSERVE (paths, comma-separated)
 //   lwm2m.models_dir          CUSTOS_LWM2M_MODELS_DIR     --lwm2m-models-dir  (DDF XML files)
 //   lwm2m.queue_awake_s       CUSTOS_LWM2M_QUEUE_AWAKE_S  --lwm2m-queue-awake-s
+//   firmware.max_size         CUSTOS_FIRMWARE_MAX_SIZE    --firmware-max-size  (bytes)
 //
 // Other LwM2M device profiles exist only in the file: lwm2m.profile.NAME.read and .observe,
 // each an array of LwM2M paths (or one comma-separated string).
@@ -96,6 +97,8 @@ struct Config {
   // and how long a queue-mode device is taken as awake after it last talked to the server.
   std::filesystem::path lwm2m_models_dir;
   int lwm2m_queue_awake_s = 93;
+  // Firmware images (docs/firmware.md): the largest upload, in bytes.
+  std::uint64_t firmware_max_size = std::uint64_t{256} << 20;
 };
 
 // Raw settings by dotted key ("http.listen"), as given by one source.

@@ -24,6 +24,7 @@
 #include "app/lwm2m_gateway.h"
 #include "app/mqtt_service.h"
 #include "core/core.h"
+#include "firmware/firmware.h"
 #include "metrics/metrics.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -197,6 +198,13 @@ int Serve(int argc, char** argv, char** envp) {
     return 1;
   }
 
+  auto firmware = firmware::Library::Open(
+      firmware::LibraryOptions{config->data_dir, config->firmware_max_size}, **store);
+  if (!firmware) {
+    spdlog::error("cannot open the firmware images: {}", firmware.error().message);
+    return 1;
+  }
+
   metrics::Registry metrics;
   api::HttpOptions http_options;
   http_options.host = config->http_listen.host;
@@ -207,7 +215,8 @@ int Serve(int argc, char** argv, char** envp) {
   http_options.worker_threads = config->http_worker_threads;
   Lwm2mGateway lwm2m_gateway;  // attached to the device manager once CoAP runs
   auto http = api::HttpServer::Start(
-      http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway});
+      http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway,
+                                  firmware->get()});
   if (!http) {
     spdlog::error("cannot serve HTTP on {}:{}: {}", http_options.host, http_options.port,
                   http.error().message);
@@ -220,6 +229,7 @@ int Serve(int argc, char** argv, char** envp) {
     return 1;
   }
   lwm2m_gateway.Attach((*coap)->devices());
+  (*coap)->ServeFirmware(firmware->get());
   auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
                                                       metrics});
   if (!mqtt) {
@@ -234,6 +244,8 @@ int Serve(int argc, char** argv, char** envp) {
                                ? "[" + http_options.host + "]"
                                : http_options.host;
   const std::string url = fmt::format("http://{}:{}", host, (*http)->port());
+  const auto coap_urls = (*coap)->Urls();
+  (*firmware)->SetBaseUrls(url, coap_urls.empty() ? "" : coap_urls.front());
   spdlog::info("custos {} serving {} devices; data in {}", CUSTOS_VERSION,
                registry.fleet().Size(), config->data_dir.string());
   // Stable lines on stdout: scripts and tests read them.
