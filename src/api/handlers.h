@@ -75,6 +75,13 @@ HandlerResult Lwm2mObserve(const Services& s, Request& req);
 HandlerResult Lwm2mListObservations(const Services& s, Request& req);
 HandlerResult Lwm2mCancelObservation(const Services& s, Request& req);
 
+// remote operations (the engine of ops/ops.h)
+HandlerResult CreateOperation(const Services& s, Request& req);
+HandlerResult ListDeviceOperations(const Services& s, Request& req);
+HandlerResult ListOperations(const Services& s, Request& req);
+HandlerResult GetOperation(const Services& s, Request& req);
+HandlerResult CancelOperation(const Services& s, Request& req);
+
 // firmware images (firmware/firmware.h); the upload streams (RouteKind::kFirmwareUpload)
 HandlerResult ListFirmware(const Services& s, Request& req);
 HandlerResult GetFirmware(const Services& s, Request& req);

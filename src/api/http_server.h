@@ -13,6 +13,10 @@
 #include "core/core.h"
 #include "metrics/metrics.h"
 
+namespace custos::ops {
+class Engine;  // ops/ops.h
+}  // namespace custos::ops
+
 namespace custos::firmware {
 class Library;  // firmware/firmware.h
 }  // namespace custos::firmware
@@ -44,6 +48,8 @@ struct Services {
   metrics::Registry& metrics;
   // LwM2M device management; null when the server runs no LwM2M (those routes answer 503).
   Lwm2mPort* lwm2m = nullptr;
+  // The remote operations engine; null: the operations routes answer 503.
+  ops::Engine* operations = nullptr;
   // Firmware images; null: the firmware routes answer 503.
   firmware::Library* firmware = nullptr;
 };

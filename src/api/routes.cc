@@ -95,6 +95,12 @@ std::vector<Route> BuildTable() {
       {"DELETE", "/api/v1/devices/{id}/lwm2m/observations/{oid}", kOperator, plain,
        &h::Lwm2mCancelObservation},
 
+      {"POST", "/api/v1/devices/{id}/operations", kOperator, plain, &h::CreateOperation},
+      {"GET", "/api/v1/devices/{id}/operations", kViewer, plain, &h::ListDeviceOperations},
+      {"GET", "/api/v1/operations", kViewer, plain, &h::ListOperations},
+      {"GET", "/api/v1/operations/{id}", kViewer, plain, &h::GetOperation},
+      {"POST", "/api/v1/operations/{id}/cancel", kOperator, plain, &h::CancelOperation},
+
       {"POST", "/api/v1/firmware", kOperator, RouteKind::kFirmwareUpload, nullptr},
       {"GET", "/api/v1/firmware", kViewer, plain, &h::ListFirmware},
       {"GET", "/api/v1/firmware/{id}", kViewer, plain, &h::GetFirmware},

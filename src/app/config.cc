@@ -210,6 +210,22 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     auto v = ParseUnsigned(key, value, 1, 64);
     if (!v) return tl::unexpected(v.error());
     c.store_read_connections = static_cast<int>(*v);
+  } else if (key == "operations.default_timeout_s") {
+    auto v = ParseUnsigned(key, value, 1, 366LL * 86400);
+    if (!v) return tl::unexpected(v.error());
+    c.operations_default_timeout_s = static_cast<std::int64_t>(*v);
+  } else if (key == "operations.max_attempts") {
+    auto v = ParseUnsigned(key, value, 1, 100);
+    if (!v) return tl::unexpected(v.error());
+    c.operations_max_attempts = static_cast<int>(*v);
+  } else if (key == "operations.retry_initial_s") {
+    auto v = ParseUnsigned(key, value, 1, 86400);
+    if (!v) return tl::unexpected(v.error());
+    c.operations_retry_initial_s = static_cast<std::int64_t>(*v);
+  } else if (key == "operations.battery_threshold") {
+    auto v = ParseUnsigned(key, value, 0, 100);
+    if (!v) return tl::unexpected(v.error());
+    c.operations_battery_threshold = static_cast<int>(*v);
   } else if (key == "firmware.max_size") {
     auto v = ParseUnsigned(key, value, 1, std::uint64_t{1} << 40);
     if (!v) return tl::unexpected(v.error());
@@ -240,7 +256,9 @@ const std::vector<std::string>& ConfigKeys() {
       "mqtt.tls_private_key", "mqtt.tls_client_ca", "mqtt.max_connect_rate",
       "mqtt.max_packet_size", "mqtt.io_threads",
       "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe",
-      "lwm2m.models_dir", "lwm2m.queue_awake_s", "firmware.max_size"};
+      "operations.default_timeout_s", "operations.max_attempts", "operations.retry_initial_s",
+      "operations.battery_threshold", "firmware.max_size",
+      "lwm2m.models_dir", "lwm2m.queue_awake_s"};
   return kKeys;
 }
 

@@ -97,6 +97,13 @@ struct Config {
   // and how long a queue-mode device is taken as awake after it last talked to the server.
   std::filesystem::path lwm2m_models_dir;
   int lwm2m_queue_awake_s = 93;
+  // Remote operations (docs/remote-operations.md): the deadline of an operation that names
+  // none, how many undelivered attempts before it fails, the first retry's delay (doubling
+  // after), and the battery percentage firmware updates wait for.
+  std::int64_t operations_default_timeout_s = 86400;
+  int operations_max_attempts = 5;
+  std::int64_t operations_retry_initial_s = 10;
+  int operations_battery_threshold = 20;
   // Firmware images (docs/firmware.md): the largest upload, in bytes.
   std::uint64_t firmware_max_size = std::uint64_t{256} << 20;
 };

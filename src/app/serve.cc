@@ -26,6 +26,7 @@
 #include "core/core.h"
 #include "firmware/firmware.h"
 #include "metrics/metrics.h"
+#include "ops/ops.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace custos::app {
@@ -198,6 +199,15 @@ int Serve(int argc, char** argv, char** envp) {
     return 1;
   }
 
+  // Remote operations: deliverers join as their protocols start; it starts after them.
+  ops::EngineOptions operations_options;
+  operations_options.default_timeout_ms = config->operations_default_timeout_s * 1000;
+  operations_options.max_attempts = config->operations_max_attempts;
+  operations_options.retry_initial_ms = config->operations_retry_initial_s * 1000;
+  operations_options.battery_threshold = config->operations_battery_threshold;
+  ops::Engine operations(ops::EngineServices{**store, registry, events, clock},
+                         operations_options);
+
   auto firmware = firmware::Library::Open(
       firmware::LibraryOptions{config->data_dir, config->firmware_max_size}, **store);
   if (!firmware) {
@@ -216,7 +226,7 @@ int Serve(int argc, char** argv, char** envp) {
   Lwm2mGateway lwm2m_gateway;  // attached to the device manager once CoAP runs
   auto http = api::HttpServer::Start(
       http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway,
-                                  firmware->get()});
+                                  &operations, firmware->get()});
   if (!http) {
     spdlog::error("cannot serve HTTP on {}:{}: {}", http_options.host, http_options.port,
                   http.error().message);
@@ -231,9 +241,16 @@ int Serve(int argc, char** argv, char** envp) {
   lwm2m_gateway.Attach((*coap)->devices());
   (*coap)->ServeFirmware(firmware->get());
   auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
-                                                      metrics});
+                                                      metrics, &operations});
   if (!mqtt) {
     spdlog::error("cannot serve MQTT: {}", mqtt.error().message);
+    (*coap)->Stop();
+    (*http)->Stop();
+    return 1;
+  }
+  if (auto started = operations.Start(); !started) {
+    spdlog::error("cannot start remote operations: {}", started.error().message);
+    (*mqtt)->Stop();
     (*coap)->Stop();
     (*http)->Stop();
     return 1;
@@ -269,6 +286,7 @@ int Serve(int argc, char** argv, char** envp) {
   sigwait(&stop_signals, &signal);
   spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
 
+  operations.Stop();  // it calls the deliverers: before their protocols stop
   (*mqtt)->Stop();
   (*coap)->Stop();
   (*http)->Stop();

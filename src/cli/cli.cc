@@ -96,6 +96,7 @@ int RunWith(int argc, const char* const* argv, Io& io, const EnvLookup& env,
   AddAuditCommand(app, chosen);
   AddEventsCommand(app, chosen);
   AddLwm2mCommands(app, chosen);
+  AddOperationCommands(app, chosen);
   AddFirmwareCommands(app, chosen);
 
   try {

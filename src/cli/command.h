@@ -54,6 +54,7 @@ void AddTokenCommands(CLI::App& app, Action& chosen);
 void AddAuditCommand(CLI::App& app, Action& chosen);
 void AddEventsCommand(CLI::App& app, Action& chosen);
 void AddLwm2mCommands(CLI::App& app, Action& chosen);
+void AddOperationCommands(CLI::App& app, Action& chosen);
 void AddFirmwareCommands(CLI::App& app, Action& chosen);
 
 // The verbs of `devices`, by file.
