@@ -21,6 +21,7 @@
 #include "api/http_server.h"
 #include "app/coap_service.h"
 #include "app/config.h"
+#include "app/lwm2m_delivery.h"
 #include "app/lwm2m_gateway.h"
 #include "app/mqtt_service.h"
 #include "core/core.h"
@@ -240,6 +241,12 @@ int Serve(int argc, char** argv, char** envp) {
   }
   lwm2m_gateway.Attach((*coap)->devices());
   (*coap)->ServeFirmware(firmware->get());
+  // LwM2M operations go out through the device manager; every Register and Update is a
+  // contact, when what waits for a queue-mode device goes out.
+  Lwm2mDelivery lwm2m_delivery(*(*coap)->devices(), (*coap)->registrations(), operations, clock,
+                               std::chrono::seconds(config->lwm2m_queue_awake_s));
+  operations.AddDeliverer(lwm2m_delivery);
+  (*coap)->OnContact([&operations](core::DeviceId device) { operations.OnContact(device); });
   auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
                                                       metrics, &operations});
   if (!mqtt) {

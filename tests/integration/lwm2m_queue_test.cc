@@ -96,5 +96,46 @@ TEST_F(Lwm2mQueueTest, AModelsDirectoryThatIsNotThereStopsTheStart) {
   EXPECT_NE(output.find("lwm2m.models_dir"), std::string::npos) << output;
 }
 
+TEST_F(Lwm2mQueueTest, ARebootOperationIsExecutedOnTheDevice) {
+  StartServer({});
+  auto id = RegisterClient("ops-reboot");
+  ASSERT_GT(id, 0);
+  auto created = admin_->Post("/api/v1/devices/" + std::to_string(id) + "/operations",
+                              R"({"kind":"reboot"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t op = created.Json().at("id").as_int64();
+  EXPECT_TRUE(WaitUntil([&] { return StateOf(op) == "succeeded"; }, std::chrono::seconds(60)))
+      << json::serialize(last_);
+  // The client answers the Execute, then reboots.
+  EXPECT_TRUE(WaitUntil([&] { return reboots_.load() > 0; }));
+}
+
+TEST_F(Lwm2mQueueTest, AReadOperationCarriesTheTypedValueInItsResult) {
+  StartServer({});
+  auto id = RegisterClient("ops-read");
+  ASSERT_GT(id, 0);
+  auto created = admin_->Post("/api/v1/devices/" + std::to_string(id) + "/operations",
+                              R"({"kind":"read","parameters":{"path":"/3/0/0"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t op = created.Json().at("id").as_int64();
+  ASSERT_TRUE(WaitUntil([&] { return StateOf(op) == "succeeded"; }, std::chrono::seconds(60)))
+      << json::serialize(last_);
+  EXPECT_EQ(last_.at("result").at("value").at("value").as_string(), "Custos")
+      << json::serialize(last_);
+}
+
+TEST_F(Lwm2mQueueTest, AnErrorAnswerFailsTheOperationWithTheCoapCode) {
+  StartServer({});
+  auto id = RegisterClient("ops-404");
+  ASSERT_GT(id, 0);
+  auto created = admin_->Post("/api/v1/devices/" + std::to_string(id) + "/operations",
+                              R"({"kind":"read","parameters":{"path":"/3/0/999"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::int64_t op = created.Json().at("id").as_int64();
+  ASSERT_TRUE(WaitUntil([&] { return StateOf(op) == "failed"; }, std::chrono::seconds(60)))
+      << json::serialize(last_);
+  EXPECT_EQ(last_.at("result").at("code").as_string(), "4.04") << json::serialize(last_);
+}
+
 }  // namespace
 }  // namespace custos::testing
