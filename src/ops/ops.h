@@ -8,7 +8,8 @@
 //   device is reachable) and reports back through DeliveryListener, which the engine
 //   implements: delivered, undelivered, progress, result, and "the device came into contact".
 //   The MQTT deliverer lives in mqtt_contract (it speaks the contract's topics), the LwM2M one
-//   in lwm2m/server, so the dependency runs adapter -> ops -> core.
+//   in app/lwm2m_delivery (it joins the engine and the LwM2M device manager, keeping
+//   lwm2m/server free of ops), so the dependency runs adapter -> ops -> core.
 // - States: pending -> scheduled (schedule_at ahead) | waiting (a guard, named in
 //   waiting_for) -> sent -> in_progress -> succeeded | failed | timed_out | cancelled |
 //   rejected. Every transition is written to the store with a compare-and-set on the state
