@@ -26,7 +26,10 @@ std::string FormatObjectList(const ObjectList& objects) {
       out += fmt::format(";ct=\"{}\"", fmt::join(objects.content_formats, " "));
     }
   }
-  const std::string_view prefix = objects.root_path == "/" ? "" : objects.root_path;
+  // Both arms string_view: with "" and a std::string the ternary would make a temporary
+  // string and leave `prefix` dangling.
+  const std::string_view prefix =
+      objects.root_path == "/" ? std::string_view() : std::string_view(objects.root_path);
   for (const ObjectLink& link : objects.objects) {
     if (!out.empty()) out += ',';
     out += fmt::format("<{}{}>", prefix, ToString(link.path));
