@@ -121,12 +121,13 @@ struct ContractServices {
   core::Registry& registry;
   core::EventBus& events;
   core::Clock& clock;
-  // Where operation progress and results go; null: logged and published as
-  // operation.progress events (EventBusOperationReports), until the operations engine exists.
+  // Where operation progress and results go (the operations engine in `custos serve`); null:
+  // logged and published as operation.progress events (EventBusOperationReports), as in
+  // tests that run the contract without an engine.
   core::OperationReportSink* operations = nullptr;
 };
 
-// The stand-in for the operations engine: logs each report and publishes it on the event bus
+// The sink used without an operations engine: logs each report and publishes it on the event bus
 // as operation.progress {"name", "operation_id", "final", "state", "report"}.
 class EventBusOperationReports final : public core::OperationReportSink {
  public:
