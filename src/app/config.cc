@@ -98,6 +98,19 @@ Result<std::vector<std::string>> ParseLwm2mPaths(std::string_view key, std::stri
   return out;
 }
 
+// A listener key: "off" turns the listener off, anything else must be HOST:PORT.
+Result<void> SetListener(const std::string& key, const std::string& value,
+                         std::optional<HostPort>& target) {
+  if (value == "off") {
+    target.reset();
+    return {};
+  }
+  auto hp = ParseHostPort(value);
+  if (!hp) return MakeError(ErrorCode::kInvalidArgument, key + ": " + hp.error().message);
+  target = *hp;
+  return {};
+}
+
 Result<void> Apply(Config& c, const std::string& key, const std::string& value) {
   if (auto profile = Lwm2mProfileKey(key)) {
     auto paths = ParseLwm2mPaths(key, value);
@@ -166,27 +179,15 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     }
     c.store_synchronous_full = value == "full";
   } else if (key == "coap.listen" || key == "coaps.listen") {
-    auto& target = key == "coap.listen" ? c.coap_listen : c.coaps_listen;
-    if (value == "off") {
-      target.reset();
-    } else {
-      auto hp = ParseHostPort(value);
-      if (!hp) return MakeError(ErrorCode::kInvalidArgument, key + ": " + hp.error().message);
-      target = *hp;
-    }
+    auto set = SetListener(key, value, key == "coap.listen" ? c.coap_listen : c.coaps_listen);
+    if (!set) return set;
   } else if (key == "coap.threads") {
     auto v = ParseUnsigned(key, value, 0, 64);
     if (!v) return tl::unexpected(v.error());
     c.coap_threads = static_cast<int>(*v);
   } else if (key == "mqtt.listen" || key == "mqtts.listen") {
-    auto& target = key == "mqtt.listen" ? c.mqtt_listen : c.mqtts_listen;
-    if (value == "off") {
-      target.reset();
-    } else {
-      auto hp = ParseHostPort(value);
-      if (!hp) return MakeError(ErrorCode::kInvalidArgument, key + ": " + hp.error().message);
-      target = *hp;
-    }
+    auto set = SetListener(key, value, key == "mqtt.listen" ? c.mqtt_listen : c.mqtts_listen);
+    if (!set) return set;
   } else if (key == "mqtt.tls_certificate") {
     c.mqtt_tls_certificate = value;
   } else if (key == "mqtt.tls_private_key") {
