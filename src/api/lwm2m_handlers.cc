@@ -7,6 +7,7 @@
 #include "api/json_body.h"
 #include "api/lwm2m_port.h"
 #include "api/query.h"
+#include "json/json.h"
 
 namespace custos::api::handlers {
 namespace {
@@ -60,17 +61,6 @@ HandlerResult Run(const Services& s, const Lwm2mCall& call, int status = 200) {
   return JsonResponse(status, *answer);
 }
 
-// The JSON body, any value (a bare resource value is a body too).
-core::Result<boost::json::value> JsonBody(const Request& req) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(req.body, ec);
-  if (ec) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument,
-                           "the body is not JSON: " + ec.message());
-  }
-  return value;
-}
-
 core::Result<std::vector<std::string>> Paths(const boost::json::object& body) {
   const auto* paths = body.if_contains("paths");
   if (paths == nullptr || !paths->is_array()) {
@@ -87,6 +77,36 @@ core::Result<std::vector<std::string>> Paths(const boost::json::object& body) {
   return out;
 }
 
+// The call with the request's JSON body: any value (a bare resource value is a body too), or
+// with `object_only` a JSON object.
+core::Result<Lwm2mCall> NewCallWithBody(const Services& s, const Request& req, Kind kind,
+                                        bool object_only) {
+  auto call = NewCall(s, req, kind);
+  if (!call) return call;
+  if (object_only) {
+    auto body = ParseObjectBody(req);
+    if (!body) return tl::unexpected(body.error());
+    call->body = std::move(*body);
+  } else {
+    auto body = json::Parse(req.body);
+    if (!body) return tl::unexpected(body.error());
+    call->body = std::move(*body);
+  }
+  return call;
+}
+
+// The call with the "paths" of the request's JSON object body.
+core::Result<Lwm2mCall> NewCallWithPaths(const Services& s, const Request& req, Kind kind) {
+  auto call = NewCall(s, req, kind);
+  if (!call) return call;
+  auto body = ParseObjectBody(req);
+  if (!body) return tl::unexpected(body.error());
+  auto paths = Paths(*body);
+  if (!paths) return tl::unexpected(paths.error());
+  call->paths = std::move(*paths);
+  return call;
+}
+
 }  // namespace
 
 HandlerResult Lwm2mGet(const Services& s, Request& req) {
@@ -97,20 +117,14 @@ HandlerResult Lwm2mGet(const Services& s, Request& req) {
 }
 
 HandlerResult Lwm2mPut(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kWrite);
+  auto call = NewCallWithBody(s, req, Kind::kWrite, /*object_only=*/false);
   if (!call) return tl::unexpected(call.error());
-  auto body = JsonBody(req);
-  if (!body) return tl::unexpected(body.error());
-  call->body = std::move(*body);
   return Run(s, *call);
 }
 
 HandlerResult Lwm2mPatch(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kWritePartial);
+  auto call = NewCallWithBody(s, req, Kind::kWritePartial, /*object_only=*/false);
   if (!call) return tl::unexpected(call.error());
-  auto body = JsonBody(req);
-  if (!body) return tl::unexpected(body.error());
-  call->body = std::move(*body);
   return Run(s, *call);
 }
 
@@ -121,14 +135,13 @@ HandlerResult Lwm2mPost(const Services& s, Request& req) {
                          "POST creates an instance of an object (/lwm2m/{object}) or executes a "
                          "resource (/lwm2m/{object}/{instance}/{resource})");
   }
-  auto call = NewCall(s, req, depth == 1 ? Kind::kCreate : Kind::kExecute);
-  if (!call) return tl::unexpected(call.error());
   if (depth == 1) {
-    auto body = JsonBody(req);
-    if (!body) return tl::unexpected(body.error());
-    call->body = std::move(*body);
+    auto call = NewCallWithBody(s, req, Kind::kCreate, /*object_only=*/false);
+    if (!call) return tl::unexpected(call.error());
     return Run(s, *call, 201);
   }
+  auto call = NewCall(s, req, Kind::kExecute);
+  if (!call) return tl::unexpected(call.error());
   auto body = ParseObjectBody(req, /*allow_empty=*/true);
   if (!body) return tl::unexpected(body.error());
   if (auto ok = CheckMembers(*body, {"arguments"}); !ok) return tl::unexpected(ok.error());
@@ -145,42 +158,26 @@ HandlerResult Lwm2mDelete(const Services& s, Request& req) {
 }
 
 HandlerResult Lwm2mWriteAttributes(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kWriteAttributes);
+  auto call = NewCallWithBody(s, req, Kind::kWriteAttributes, /*object_only=*/true);
   if (!call) return tl::unexpected(call.error());
-  auto body = ParseObjectBody(req);
-  if (!body) return tl::unexpected(body.error());
-  call->body = std::move(*body);
   return Run(s, *call);
 }
 
 HandlerResult Lwm2mReadComposite(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kReadComposite);
+  auto call = NewCallWithPaths(s, req, Kind::kReadComposite);
   if (!call) return tl::unexpected(call.error());
-  auto body = ParseObjectBody(req);
-  if (!body) return tl::unexpected(body.error());
-  auto paths = Paths(*body);
-  if (!paths) return tl::unexpected(paths.error());
-  call->paths = std::move(*paths);
   return Run(s, *call);
 }
 
 HandlerResult Lwm2mWriteComposite(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kWriteComposite);
+  auto call = NewCallWithBody(s, req, Kind::kWriteComposite, /*object_only=*/true);
   if (!call) return tl::unexpected(call.error());
-  auto body = ParseObjectBody(req);
-  if (!body) return tl::unexpected(body.error());
-  call->body = std::move(*body);
   return Run(s, *call);
 }
 
 HandlerResult Lwm2mObserve(const Services& s, Request& req) {
-  auto call = NewCall(s, req, Kind::kObserve);
+  auto call = NewCallWithPaths(s, req, Kind::kObserve);
   if (!call) return tl::unexpected(call.error());
-  auto body = ParseObjectBody(req);
-  if (!body) return tl::unexpected(body.error());
-  auto paths = Paths(*body);
-  if (!paths) return tl::unexpected(paths.error());
-  call->paths = std::move(*paths);
   return Run(s, *call, 201);
 }
 
