@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "background_program.h"
 #include "http_client.h"
 #include "server_process.h"
 
@@ -22,67 +23,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr char kSecret[] = "device-password-0123456789";
-
-// A program running in the background, its output collected; killed when dropped.
-class Background {
- public:
-  explicit Background(std::vector<std::string> argv) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::dup2(fds[1], STDERR_FILENO);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execvp(args[0], args.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    fd_ = fds[0];
-    reader_ = std::thread([this] {
-      char buf[4096];
-      for (;;) {
-        ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n > 0) {
-          std::lock_guard lock(mu_);
-          output_.append(buf, static_cast<std::size_t>(n));
-        } else if (n < 0 && errno == EINTR) {
-          continue;
-        } else {
-          return;
-        }
-      }
-    });
-  }
-  ~Background() {
-    if (pid_ > 0 && !Exited()) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (reader_.joinable()) reader_.join();
-    if (fd_ >= 0) ::close(fd_);
-  }
-  std::string Output() const {
-    std::lock_guard lock(mu_);
-    return output_;
-  }
-  bool Exited() {
-    if (exited_) return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) exited_ = true;
-    return exited_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  bool exited_ = false;
-  std::thread reader_;
-  mutable std::mutex mu_;
-  std::string output_;
-};
 
 class OperationsTest : public ::testing::Test {
  protected:
