@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-#include <regex>
 
 #include "http_client.h"
+#include "lwm2m_support.h"
 #include "server_process.h"
 
 namespace custos::testing {
@@ -39,35 +39,14 @@ class Lwm2mRestartTest : public ::testing::Test {
     return RunProgram(argv, {}, std::chrono::seconds(30));
   }
 
-  static std::string Location(const CommandResult& r) {
-    std::smatch m;
-    std::string text = r.out + r.err;
-    if (!std::regex_search(text, m, std::regex(R"(Location-Path:rd, Location-Path:(\w+))"))) {
-      return "";
-    }
-    return "/rd/" + m[1].str();
-  }
-
-  static bool Says(const CommandResult& r, const std::string& what) {
-    return (r.out + r.err).find(what) != std::string::npos;
-  }
-
-  boost::json::value Device(const std::string& name) {
-    auto list = admin_->Get("/api/v1/devices?filter=name%3D%22" + name + "%22");
-    EXPECT_EQ(list.status, 200) << list.body;
-    const auto& items = list.Json().at("devices").as_array();
-    if (items.empty()) return nullptr;
-    return items[0];
-  }
-
   // Registers, restarts the server (killed or stopped), and sends the Update.
   void RegisterRestartUpdate(bool kill) {
     Start();
     auto registered = Coap("post", "/rd?ep=survivor&lt=600&lwm2m=1.1&b=U", "</1>;ver=1.1,</3/0>");
     ASSERT_TRUE(Says(registered, "2.01")) << registered.out << registered.err;
-    const std::string location = Location(registered);
+    const std::string location = RegistrationLocation(registered);
     ASSERT_FALSE(location.empty()) << registered.out << registered.err;
-    const auto id = Device("survivor").at("id").as_int64();
+    const auto id = DeviceNamed(*admin_, "survivor").at("id").as_int64();
     const std::string port = CoapPort();
     // Acknowledged means committed: even a kill right after the 2.01 keeps the registration.
     if (kill) {
@@ -84,11 +63,12 @@ class Lwm2mRestartTest : public ::testing::Test {
     auto device = admin_->Get("/api/v1/devices/" + std::to_string(id));
     ASSERT_EQ(device.status, 200) << device.body;
     EXPECT_TRUE(WaitUntil([&] {
-      auto d = Device("survivor");
+      auto d = DeviceNamed(*admin_, "survivor");
       return d.is_object() && d.at("connectivity").at("online").as_bool() &&
              d.at("connectivity").at("lifetime").as_int64() == 300;
     }));
-    EXPECT_EQ(Device("survivor").at("id").as_int64(), id) << "the same device, not a new one";
+    EXPECT_EQ(DeviceNamed(*admin_, "survivor").at("id").as_int64(), id)
+        << "the same device, not a new one";
     auto deleted = Coap("delete", location);
     EXPECT_TRUE(Says(deleted, "2.02")) << deleted.out << deleted.err;
   }

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <regex>
 
 #include "http_client.h"
+#include "lwm2m_support.h"
 #include "server_process.h"
 
 namespace custos::testing {
@@ -31,31 +31,8 @@ class Lwm2mRegistrationTest : public ::testing::Test {
     return RunProgram(argv, {}, std::chrono::seconds(30));
   }
 
-  // The registration path from a 2.01 answer: "/rd/ID".
-  static std::string Location(const CommandResult& r) {
-    std::smatch m;
-    std::string text = r.out + r.err;
-    if (!std::regex_search(text, m, std::regex(R"(Location-Path:rd, Location-Path:(\w+))"))) {
-      return "";
-    }
-    return "/rd/" + m[1].str();
-  }
-
-  static bool Says(const CommandResult& r, const std::string& what) {
-    return (r.out + r.err).find(what) != std::string::npos;
-  }
-
-  // The device named `name` from the REST API, or null when there is none.
-  boost::json::value Device(const std::string& name) {
-    auto list = admin_->Get("/api/v1/devices?filter=name%3D%22" + name + "%22");
-    EXPECT_EQ(list.status, 200) << list.body;
-    const auto& items = list.Json().at("devices").as_array();
-    if (items.empty()) return nullptr;
-    return items[0];
-  }
-
   bool Online(const std::string& name) {
-    auto d = Device(name);
+    auto d = DeviceNamed(*admin_, name);
     return d.is_object() && d.at("connectivity").at("online").as_bool();
   }
 
@@ -67,12 +44,12 @@ class Lwm2mRegistrationTest : public ::testing::Test {
 TEST_F(Lwm2mRegistrationTest, RegisterUpdateDeregisterWithLibcoap) {
   auto registered = Coap("post", "/rd?ep=dev1&lt=60&lwm2m=1.1&b=U", "</1>;ver=1.1,</3/0>");
   ASSERT_TRUE(Says(registered, "2.01")) << registered.out << registered.err;
-  std::string location = Location(registered);
+  std::string location = RegistrationLocation(registered);
   ASSERT_FALSE(location.empty()) << registered.out << registered.err;
 
   // Connectivity reaches the store (and so the REST API) in batches: poll.
   ASSERT_TRUE(WaitUntil([&] { return Online("dev1"); }));
-  auto device = Device("dev1");
+  auto device = DeviceNamed(*admin_, "dev1");
   EXPECT_EQ(device.at("protocol").as_string(), "lwm2m");
   const auto& connectivity = device.at("connectivity");
   EXPECT_EQ(connectivity.at("transport").as_string(), "udp");
@@ -81,7 +58,9 @@ TEST_F(Lwm2mRegistrationTest, RegisterUpdateDeregisterWithLibcoap) {
   auto updated = Coap("post", location + "?lt=120", "</1>;ver=1.1,</3/0>,</4/0>");
   EXPECT_TRUE(Says(updated, "2.04")) << updated.out << updated.err;
   EXPECT_TRUE(WaitUntil(
-      [&] { return Device("dev1").at("connectivity").at("lifetime").as_int64() == 120; }));
+      [&] {
+        return DeviceNamed(*admin_, "dev1").at("connectivity").at("lifetime").as_int64() == 120;
+      }));
 
   auto deleted = Coap("delete", location);
   EXPECT_TRUE(Says(deleted, "2.02")) << deleted.out << deleted.err;
@@ -98,7 +77,7 @@ TEST_F(Lwm2mRegistrationTest, Lwm2m10And12ClientsRegister) {
   EXPECT_TRUE(
       Says(Coap("post", "/rd?ep=new&lwm2m=1.2", R"(</>;rt="oma.lwm2m";ct=112,</3/0>)"), "2.01"));
   EXPECT_TRUE(WaitUntil([&] { return Online("old") && Online("new"); }));
-  EXPECT_TRUE(Device("old").at("connectivity").at("queue_mode").as_bool());
+  EXPECT_TRUE(DeviceNamed(*admin_, "old").at("connectivity").at("queue_mode").as_bool());
 }
 
 TEST_F(Lwm2mRegistrationTest, BadParametersAreRefusedWithADiagnostic) {
@@ -114,13 +93,13 @@ TEST_F(Lwm2mRegistrationTest, BadParametersAreRefusedWithADiagnostic) {
   EXPECT_TRUE(Says(bad_links, "link format")) << bad_links.out << bad_links.err;
   auto unknown = Coap("post", "/rd/nosuchid?lt=60");
   EXPECT_TRUE(Says(unknown, "4.04")) << unknown.out << unknown.err;
-  EXPECT_TRUE(Device("a").is_null());
+  EXPECT_TRUE(DeviceNamed(*admin_, "a").is_null());
 }
 
 TEST_F(Lwm2mRegistrationTest, DisablingADeviceDropsItsRegistration) {
   ASSERT_TRUE(Says(Coap("post", "/rd?ep=dev2&lt=60", "</3/0>"), "2.01"));
   ASSERT_TRUE(WaitUntil([&] { return Online("dev2"); }));
-  std::string id = std::to_string(Device("dev2").at("id").as_int64());
+  std::string id = std::to_string(DeviceNamed(*admin_, "dev2").at("id").as_int64());
   auto disabled = admin_->Post("/api/v1/devices/" + id + "/disable", R"({"reason":"test"})");
   ASSERT_EQ(disabled.status, 200) << disabled.body;
   EXPECT_TRUE(WaitUntil([&] { return !Online("dev2"); }));
