@@ -8,6 +8,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libssl-dev libgnutls28-dev libpugixml-dev libcbor-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
+  libhowardhinnant-date-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev

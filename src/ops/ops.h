@@ -51,3 +51,4 @@
 
 #include "ops/deliverer.h"
 #include "ops/engine.h"
+#include "ops/maintenance_window.h"
