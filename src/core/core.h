@@ -15,6 +15,7 @@
 #include "core/firmware.h"
 #include "core/fleet_state.h"
 #include "core/group.h"
+#include "core/lwm2m_observation.h"
 #include "core/lwm2m_registration.h"
 #include "core/operation.h"
 #include "core/operation_report.h"

@@ -68,8 +68,17 @@ core::Result<void> SqliteStore::SaveLwm2mRegistrations(
     if (!put) return tl::unexpected(put.error());
     auto remove = db.Prepare("DELETE FROM lwm2m_registrations WHERE id = ?");
     if (!remove) return tl::unexpected(remove.error());
+    // The device's observations end with its registration (de-registered, expired, dropped).
+    auto unobserve = db.Prepare(
+        "DELETE FROM lwm2m_observations WHERE device_id = "
+        "(SELECT device_id FROM lwm2m_registrations WHERE id = ?)");
+    if (!unobserve) return tl::unexpected(unobserve.error());
     for (const Lwm2mRegistrationChange& change : changes) {
       if (change.is_removal()) {
+        unobserve->BindView(1, change.removed_id);
+        auto gone = unobserve->Run();
+        unobserve->Reset();
+        if (!gone) return gone;
         remove->BindView(1, change.removed_id);
         auto done = remove->Run();
         remove->Reset();

@@ -221,8 +221,29 @@ const Migration kFirmware{
         "CREATE INDEX firmware_models_model ON firmware_models (model, firmware_id)",
     }};
 
+// Version 7: LwM2M observations (core/lwm2m_observation.h), so that a device's next
+// notification after a restart is recognised by its peer and token. Paths one per line.
+// AUTOINCREMENT keeps the largest id ever used (sqlite_sequence) after its row is gone, so
+// ids are never handed out twice.
+const Migration kLwm2mObservations{
+    7,
+    {
+        R"sql(CREATE TABLE lwm2m_observations (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          paths TEXT NOT NULL,
+          token BLOB NOT NULL,
+          secure INTEGER NOT NULL,
+          peer TEXT NOT NULL,
+          content_format INTEGER NOT NULL,
+          started_at INTEGER NOT NULL,
+          last_value TEXT NOT NULL,
+          last_notified_at INTEGER NOT NULL))sql",
+        "CREATE INDEX lwm2m_observations_device ON lwm2m_observations (device_id)",
+    }};
+
 const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kOperations,
-                                    kLwm2mRegistrations, kFirmware};
+                                    kLwm2mRegistrations, kFirmware, kLwm2mObservations};
 
 }  // namespace
 

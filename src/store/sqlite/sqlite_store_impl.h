@@ -47,6 +47,8 @@ class SqliteStore final : public core::Store {
   Result<core::DeviceState> SaveReportedState(
       core::DeviceId device, std::string json, std::int64_t expected_version,
       std::optional<std::int64_t> desired_acknowledged) override;
+  void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
+                           StateCompletion done) override;
 
   Result<void> SaveTelemetry(core::DeviceId device, std::string json, core::TimeMs at) override;
   Result<core::Telemetry> GetTelemetry(core::DeviceId device) override;
