@@ -118,4 +118,51 @@ core::Result<DeviceState> SqliteStore::SaveReportedState(
   return saved;
 }
 
+void SqliteStore::UpdateReportedState(core::DeviceId id, ReportedChangeFn change,
+                                      StateCompletion done) {
+  const core::TimeMs now = clock_.Now();
+  // Filled on the writer thread by the work, read by the completion after it on that thread.
+  auto saved = std::make_shared<DeviceState>();
+  auto work = [id, now, change = std::move(change), saved](Connection& db) -> Result<void> {
+    auto current = SelectState(db, id);
+    if (!current) return tl::unexpected(current.error());
+    auto next = change(*current);
+    if (!next) return tl::unexpected(next.error());
+    if (!*next) {
+      *saved = std::move(*current);
+      return {};
+    }
+    if (auto ok = EnsureStateRow(db, id); !ok) return ok;
+    // Inside the transaction nothing else writes: the version read above is still current.
+    auto update = db.Prepare(
+        "UPDATE device_state SET "
+        "reported_version = reported_version + (reported_json IS NOT ?1), "
+        "reported_updated_at = CASE WHEN reported_json IS NOT ?1 THEN ?2 "
+        "ELSE reported_updated_at END, "
+        "reported_json = ?1, "
+        "desired_acknowledged = COALESCE(?3, desired_acknowledged) "
+        "WHERE device_id = ?4");
+    if (!update) return tl::unexpected(update.error());
+    update->Bind(1, std::string_view((*next)->json)).Bind(2, now);
+    if ((*next)->desired_acknowledged) {
+      update->Bind(3, *(*next)->desired_acknowledged);
+    } else {
+      update->BindNull(3);
+    }
+    update->Bind(4, id);
+    if (auto r = update->Run(); !r) return r;
+    auto state = SelectState(db, id);
+    if (!state) return tl::unexpected(state.error());
+    *saved = std::move(*state);
+    return {};
+  };
+  writer_->Submit(std::move(work), [saved, done = std::move(done)](Result<void> written) {
+    if (!written) {
+      done(tl::unexpected(written.error()));
+      return;
+    }
+    done(std::move(*saved));
+  });
+}
+
 }  // namespace custos::store::sqlite

@@ -13,10 +13,12 @@ using core::ErrorCode;
 // `result` out and fulfils its own copy of the promise: once the caller wakes it destroys this
 // object, so the writer must not be using it at that point (which is also why this is a promise
 // with its reference-counted shared state, not a semaphore on the caller's stack).
+// An asynchronous unit of work (Submit) has `then` instead and is owned by the writer.
 struct Writer::Pending {
   Work work;
   core::Result<void> result;
   std::promise<core::Result<void>> done;
+  Done then;
 };
 
 Writer::Writer(std::unique_ptr<Connection> connection, std::size_t max_batch_ops)
@@ -37,6 +39,23 @@ core::Result<void> Writer::Run(Work work) {
   }
   wake_.notify_one();
   return done.get();
+}
+
+void Writer::Submit(Work work, Done done) {
+  auto op = std::make_unique<Pending>();
+  op->work = std::move(work);
+  op->then = std::move(done);
+  {
+    std::lock_guard lock(mu_);
+    if (!closing_) {
+      queue_.push_back(op.release());
+    }
+  }
+  if (op) {
+    op->then(core::MakeError(ErrorCode::kUnavailable, "store is closed"));
+    return;
+  }
+  wake_.notify_one();
 }
 
 void Writer::Close() {
@@ -73,11 +92,25 @@ void Writer::Loop() {
     }
     RunBatch(batch);
     for (Pending* op : batch) {
+      if (op->then) {
+        std::unique_ptr<Pending> owned(op);
+        Answer(owned->then, std::move(owned->result));
+        continue;
+      }
       std::promise<core::Result<void>> done = std::move(op->done);
       core::Result<void> result = std::move(op->result);
       done.set_value(std::move(result));  // `op` may be gone from here on
     }
     batch.clear();
+  }
+}
+
+void Writer::Answer(Done& done, core::Result<void> result) {
+  // A completion must not throw; if one does, it must not end the writer thread, and there is
+  // nothing to undo (its transaction is over), so the exception is dropped.
+  try {
+    done(std::move(result));
+  } catch (...) {
   }
 }
 

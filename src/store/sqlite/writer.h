@@ -39,6 +39,15 @@ class Writer {
   // kUnavailable once Close() has begun; the commit's error if the transaction failed.
   core::Result<void> Run(Work work);
 
+  // What an asynchronous unit of work is answered with, once its transaction committed or
+  // failed. It runs on the writer thread, between two transactions: it must be quick, must
+  // not block and must not call Run() (that would wait on itself); it hands work elsewhere.
+  using Done = std::function<void(core::Result<void>)>;
+  // Queues `work` like Run() but returns at once; `done` receives the result. Units of work
+  // run and are answered in the order they were queued (Run() and Submit() alike). Once
+  // Close() has begun, `done` is called at once, on the caller's thread, with kUnavailable.
+  void Submit(Work work, Done done);
+
   // Lets the writer drain everything queued, then stops it and closes the connection.
   // Idempotent; later Run() calls fail.
   void Close();
@@ -53,6 +62,7 @@ class Writer {
   void Loop();
   void RunBatch(std::deque<Pending*>& batch);
   core::Result<void> RunOne(Pending& op);
+  static void Answer(Done& done, core::Result<void> result);
 
   std::unique_ptr<Connection> connection_;
   const std::size_t max_batch_ops_;
