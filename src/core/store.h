@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/audit.h"
+#include "core/campaign_record.h"
 #include "core/credential.h"
 #include "core/device.h"
 #include "core/device_state.h"
@@ -246,6 +247,32 @@ class Store {
                                                           std::size_t limit) = 0;
   // Removes the image's row (not its file). kNotFound if absent. Audited.
   virtual Result<void> DeleteFirmware(FirmwareId id, AuditEntry audit) = 0;
+
+  // ---- staged campaigns (core/campaign_record.h). Not pure: a store without them answers
+  // kUnavailable ("campaigns are not supported by this store").
+  // Assigns id and times (the clock if 0) and stores the members with it, in one
+  // transaction. Audited.
+  virtual Result<CampaignRecord> CreateCampaign(CampaignRecord campaign,
+                                                std::vector<CampaignMember> members,
+                                                AuditEntry audit);
+  virtual Result<CampaignRecord> GetCampaign(std::int64_t id);  // kNotFound if absent
+  // Up to `limit` (1..1000) campaigns by id, after id `after` (0 for the first page).
+  virtual Result<std::vector<CampaignRecord>> ListCampaigns(std::int64_t after,
+                                                            std::size_t limit);
+  // Stores name, spec_json and state (kNotFound if absent), appends `timeline` and writes the
+  // audit entry, if any, in one transaction; sets updated_at.
+  virtual Result<CampaignRecord> UpdateCampaign(CampaignRecord campaign,
+                                                std::vector<CampaignEvent> timeline,
+                                                std::optional<AuditEntry> audit);
+  // The campaign's timeline, oldest first.
+  virtual Result<std::vector<CampaignEvent>> ListCampaignTimeline(std::int64_t id);
+  // Inserts or replaces members (by campaign and device) in one transaction; members of a
+  // device that does not exist are skipped.
+  virtual Result<void> SaveCampaignMembers(std::vector<CampaignMember> members);
+  // Up to `limit` (1..1000) members of the campaign by device id, after device `after`.
+  virtual Result<std::vector<CampaignMember>> ListCampaignMembers(std::int64_t campaign,
+                                                                  DeviceId after,
+                                                                  std::size_t limit);
 
   // ---- audit
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first

@@ -242,8 +242,42 @@ const Migration kLwm2mObservations{
         "CREATE INDEX lwm2m_observations_device ON lwm2m_observations (device_id)",
     }};
 
+// Version 9: staged campaigns (core/campaign_record.h). The definition is the campaign
+// module's JSON; members are one row per device with the batch that admitted it, its
+// operation and its outcome, keyed by (campaign, device) so a device is never counted twice;
+// the timeline is append-only.
+const Migration kCampaigns{
+    9,
+    {
+        R"sql(CREATE TABLE campaigns (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          spec_json TEXT NOT NULL,
+          state TEXT NOT NULL,
+          created_by TEXT NOT NULL DEFAULT '',
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL))sql",
+        R"sql(CREATE TABLE campaign_members (
+          campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+          device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          stage INTEGER NOT NULL,
+          batch INTEGER NOT NULL,
+          operation_id INTEGER,
+          outcome TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (campaign_id, device_id)) WITHOUT ROWID)sql",
+        R"sql(CREATE TABLE campaign_timeline (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+          at INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          details_json TEXT NOT NULL DEFAULT '{}'))sql",
+        "CREATE INDEX campaign_timeline_campaign ON campaign_timeline (campaign_id, id)",
+    }};
+
 const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kOperations,
-                                    kLwm2mRegistrations, kFirmware, kLwm2mObservations};
+                                    kLwm2mRegistrations, kFirmware, kLwm2mObservations,
+                                    kCampaigns};
 
 }  // namespace
 

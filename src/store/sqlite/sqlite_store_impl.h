@@ -109,6 +109,21 @@ class SqliteStore final : public core::Store {
                                                         std::size_t limit) override;
   Result<void> DeleteFirmware(core::FirmwareId id, core::AuditEntry audit) override;
 
+  Result<core::CampaignRecord> CreateCampaign(core::CampaignRecord campaign,
+                                              std::vector<core::CampaignMember> members,
+                                              core::AuditEntry audit) override;
+  Result<core::CampaignRecord> GetCampaign(std::int64_t id) override;
+  Result<std::vector<core::CampaignRecord>> ListCampaigns(std::int64_t after,
+                                                          std::size_t limit) override;
+  Result<core::CampaignRecord> UpdateCampaign(core::CampaignRecord campaign,
+                                              std::vector<core::CampaignEvent> timeline,
+                                              std::optional<core::AuditEntry> audit) override;
+  Result<std::vector<core::CampaignEvent>> ListCampaignTimeline(std::int64_t id) override;
+  Result<void> SaveCampaignMembers(std::vector<core::CampaignMember> members) override;
+  Result<std::vector<core::CampaignMember>> ListCampaignMembers(std::int64_t campaign,
+                                                                core::DeviceId after,
+                                                                std::size_t limit) override;
+
   Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
 
   core::StoreStats Stats() override;
