@@ -52,6 +52,11 @@ struct Operation {
   // firmware_update: the battery percentage it waits for (unset: the engine's default).
   std::optional<int> battery_threshold;
   std::optional<std::int64_t> campaign_id;  // the campaign that made it, if any
+  // Maintenance windows the operation names itself (core/maintenance_window.h), besides those
+  // of its device's groups; the maintenance_window guard holds it outside all of them.
+  std::vector<std::int64_t> window_ids;
+  // Asked by an admin: no maintenance window holds this operation.
+  bool ignore_maintenance_windows = false;
 };
 
 // A page of operations, oldest first (by id). Unset members do not filter.

@@ -29,6 +29,7 @@
 #include "core/group.h"
 #include "core/operation.h"
 #include "core/lwm2m_registration.h"
+#include "core/maintenance_window.h"
 #include "core/token.h"
 
 namespace custos::core {
@@ -273,6 +274,34 @@ class Store {
   virtual Result<std::vector<CampaignMember>> ListCampaignMembers(std::int64_t campaign,
                                                                   DeviceId after,
                                                                   std::size_t limit);
+
+  // ---- maintenance windows (core/maintenance_window.h) and bulk operations. Not pure: a
+  // store without them answers kUnavailable.
+  // Assigns id, times (the clock if 0) and version 1. kAlreadyExists when the name is taken.
+  // Audited.
+  virtual Result<MaintenanceWindow> CreateMaintenanceWindow(MaintenanceWindow window,
+                                                            AuditEntry audit);
+  virtual Result<MaintenanceWindow> GetMaintenanceWindow(MaintenanceWindowId id);  // kNotFound
+  virtual Result<std::vector<MaintenanceWindow>> ListMaintenanceWindows();  // by id
+  // Replaces name, description, cron, duration_s and time_zone if the stored version equals
+  // `window.version` (kConflict otherwise); bumps version. kNotFound if absent. Audited.
+  virtual Result<MaintenanceWindow> UpdateMaintenanceWindow(MaintenanceWindow window,
+                                                            AuditEntry audit);
+  // kConflict while the window is attached to a group; kNotFound if absent. Audited.
+  virtual Result<void> DeleteMaintenanceWindow(MaintenanceWindowId id, AuditEntry audit);
+  // Attaching a window twice is a no-op; kNotFound for an unknown group or window. A group's
+  // attachments go with the group. Audited.
+  virtual Result<void> AttachMaintenanceWindow(GroupId group, MaintenanceWindowId window,
+                                               AuditEntry audit);
+  // kNotFound when the window is not attached to the group. Audited.
+  virtual Result<void> DetachMaintenanceWindow(GroupId group, MaintenanceWindowId window,
+                                               AuditEntry audit);
+  // Every attachment, by group then window.
+  virtual Result<std::vector<WindowAttachment>> ListWindowAttachments();
+  // Creates many operations in ONE transaction (ids and times as CreateOperation); those of
+  // devices that do not exist are skipped and not returned. One audit entry describes them all.
+  virtual Result<std::vector<Operation>> CreateOperations(std::vector<Operation> operations,
+                                                          AuditEntry audit);
 
   // ---- audit
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;  // newest first

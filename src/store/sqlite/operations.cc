@@ -16,7 +16,7 @@ using core::Operation;
 constexpr std::string_view kColumns =
     "id, device_id, kind, parameters_json, requested_by, state, waiting_for, attempts, "
     "schedule_at, next_attempt_at, deadline, battery_threshold, result_json, campaign_id, "
-    "created_at, updated_at";
+    "created_at, updated_at, window_ids, ignore_windows";
 
 constexpr std::string_view kUnfinished =
     "state IN ('pending', 'scheduled', 'waiting', 'sent', 'in_progress')";
@@ -32,6 +32,29 @@ void BindOptional(Statement& s, int index, std::optional<std::int64_t> value) {
   } else {
     s.BindNull(index);
   }
+}
+
+// window_ids are stored as their decimal ids joined by commas ("" for none).
+std::string WindowIdsText(const std::vector<std::int64_t>& ids) {
+  std::string text;
+  for (std::int64_t id : ids) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(id);
+  }
+  return text;
+}
+
+std::vector<std::int64_t> ParseWindowIds(std::string_view text) {
+  std::vector<std::int64_t> ids;
+  while (!text.empty()) {
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec == std::errc()) ids.push_back(id);
+    const std::size_t comma = text.find(',');
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return ids;
 }
 
 core::Result<Operation> ReadOperation(const Statement& s) {
@@ -58,6 +81,8 @@ core::Result<Operation> ReadOperation(const Statement& s) {
   op.campaign_id = OptionalInt(s, 13);
   op.created_at = s.Int(14);
   op.updated_at = s.Int(15);
+  op.window_ids = ParseWindowIds(s.Text(16));
+  op.ignore_maintenance_windows = s.Int(17) != 0;
   return op;
 }
 
@@ -102,6 +127,36 @@ core::Result<std::int64_t> ParseOperationCursor(std::string_view cursor) {
   return id;
 }
 
+// Inserts `op` and sets its id.
+core::Result<void> InsertOperation(Connection& db, Operation& op) {
+  auto insert = db.Prepare(
+      "INSERT INTO operations (device_id, kind, parameters_json, requested_by, state, "
+      "waiting_for, attempts, schedule_at, next_attempt_at, deadline, battery_threshold, "
+      "result_json, campaign_id, created_at, updated_at, window_ids, ignore_windows) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return tl::unexpected(insert.error());
+  insert->Bind(1, op.device_id)
+      .Bind(2, std::string_view(core::ToString(op.kind)))
+      .Bind(3, std::string_view(op.parameters_json))
+      .Bind(4, std::string_view(op.requested_by))
+      .Bind(5, std::string_view(core::ToString(op.state)))
+      .Bind(6, std::string_view(op.waiting_for))
+      .Bind(7, std::int64_t{op.attempts});
+  BindOptional(*insert, 8, op.schedule_at);
+  BindOptional(*insert, 9, op.next_attempt_at);
+  BindOptional(*insert, 10, op.deadline);
+  BindOptional(*insert, 11, op.battery_threshold);
+  insert->Bind(12, std::string_view(op.result_json));
+  BindOptional(*insert, 13, op.campaign_id);
+  insert->Bind(14, op.created_at)
+      .Bind(15, op.updated_at)
+      .Bind(16, std::string_view(WindowIdsText(op.window_ids)))
+      .Bind(17, std::int64_t{op.ignore_maintenance_windows ? 1 : 0});
+  if (auto r = insert->Run(); !r) return r;
+  op.id = db.LastInsertId();
+  return {};
+}
+
 }  // namespace
 
 core::Result<Operation> SqliteStore::CreateOperation(Operation op, core::AuditEntry audit) {
@@ -112,33 +167,35 @@ core::Result<Operation> SqliteStore::CreateOperation(Operation op, core::AuditEn
     auto exists = DeviceExists(db, op.device_id);
     if (!exists) return tl::unexpected(exists.error());
     if (!*exists) return NotFound("device", op.device_id);
-    auto insert = db.Prepare(
-        "INSERT INTO operations (device_id, kind, parameters_json, requested_by, state, "
-        "waiting_for, attempts, schedule_at, next_attempt_at, deadline, battery_threshold, "
-        "result_json, campaign_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!insert) return tl::unexpected(insert.error());
-    insert->Bind(1, op.device_id)
-        .Bind(2, std::string_view(core::ToString(op.kind)))
-        .Bind(3, std::string_view(op.parameters_json))
-        .Bind(4, std::string_view(op.requested_by))
-        .Bind(5, std::string_view(core::ToString(op.state)))
-        .Bind(6, std::string_view(op.waiting_for))
-        .Bind(7, std::int64_t{op.attempts});
-    BindOptional(*insert, 8, op.schedule_at);
-    BindOptional(*insert, 9, op.next_attempt_at);
-    BindOptional(*insert, 10, op.deadline);
-    BindOptional(*insert, 11, op.battery_threshold);
-    insert->Bind(12, std::string_view(op.result_json));
-    BindOptional(*insert, 13, op.campaign_id);
-    insert->Bind(14, op.created_at).Bind(15, op.updated_at);
-    if (auto r = insert->Run(); !r) return r;
-    op.id = db.LastInsertId();
+    if (auto r = InsertOperation(db, op); !r) return r;
     if (audit.target_id.empty()) audit.target_id = std::to_string(op.id);
     return InsertAudit(db, audit, now);
   });
   if (!written) return tl::unexpected(written.error());
   return op;
+}
+
+core::Result<std::vector<Operation>> SqliteStore::CreateOperations(std::vector<Operation> ops,
+                                                                   core::AuditEntry audit) {
+  const core::TimeMs now = clock_.Now();
+  std::vector<Operation> created;
+  auto written = Write([&](Connection& db) -> Result<void> {
+    created.clear();  // a retried transaction starts again
+    created.reserve(ops.size());
+    for (const Operation& input : ops) {
+      auto exists = DeviceExists(db, input.device_id);
+      if (!exists) return tl::unexpected(exists.error());
+      if (!*exists) continue;
+      Operation op = input;
+      if (op.created_at == 0) op.created_at = now;
+      if (op.updated_at == 0) op.updated_at = op.created_at;
+      if (auto r = InsertOperation(db, op); !r) return r;
+      created.push_back(std::move(op));
+    }
+    return InsertAudit(db, audit, now);
+  });
+  if (!written) return tl::unexpected(written.error());
+  return created;
 }
 
 core::Result<Operation> SqliteStore::GetOperation(std::int64_t id) {

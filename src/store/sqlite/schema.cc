@@ -242,6 +242,31 @@ const Migration kLwm2mObservations{
         "CREATE INDEX lwm2m_observations_device ON lwm2m_observations (device_id)",
     }};
 
+// Version 8: maintenance windows (core/maintenance_window.h) and their attachment to groups
+// (gone with the group; a window still attached cannot be deleted). Operations name windows
+// of their own (window_ids: decimal ids joined by commas) and may ignore every window.
+const Migration kMaintenanceWindows{
+    8,
+    {
+        R"sql(CREATE TABLE maintenance_windows (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE,
+          description TEXT NOT NULL DEFAULT '',
+          cron TEXT NOT NULL,
+          duration_s INTEGER NOT NULL,
+          time_zone TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          version INTEGER NOT NULL))sql",
+        R"sql(CREATE TABLE group_maintenance_windows (
+          group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+          window_id INTEGER NOT NULL REFERENCES maintenance_windows (id),
+          PRIMARY KEY (group_id, window_id)) WITHOUT ROWID)sql",
+        "CREATE INDEX group_maintenance_windows_window ON group_maintenance_windows (window_id)",
+        "ALTER TABLE operations ADD COLUMN window_ids TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE operations ADD COLUMN ignore_windows INTEGER NOT NULL DEFAULT 0",
+    }};
+
 // Version 9: staged campaigns (core/campaign_record.h). The definition is the campaign
 // module's JSON; members are one row per device with the batch that admitted it, its
 // operation and its outcome, keyed by (campaign, device) so a device is never counted twice;
@@ -277,7 +302,7 @@ const Migration kCampaigns{
 
 const Migration kMigrations[] = {kInitial, kDeviceState, kDeviceReports, kOperations,
                                     kLwm2mRegistrations, kFirmware, kLwm2mObservations,
-                                    kCampaigns};
+                                    kMaintenanceWindows, kCampaigns};
 
 }  // namespace
 

@@ -124,6 +124,22 @@ class SqliteStore final : public core::Store {
                                                                 core::DeviceId after,
                                                                 std::size_t limit) override;
 
+  Result<core::MaintenanceWindow> CreateMaintenanceWindow(core::MaintenanceWindow window,
+                                                          core::AuditEntry audit) override;
+  Result<core::MaintenanceWindow> GetMaintenanceWindow(core::MaintenanceWindowId id) override;
+  Result<std::vector<core::MaintenanceWindow>> ListMaintenanceWindows() override;
+  Result<core::MaintenanceWindow> UpdateMaintenanceWindow(core::MaintenanceWindow window,
+                                                          core::AuditEntry audit) override;
+  Result<void> DeleteMaintenanceWindow(core::MaintenanceWindowId id,
+                                       core::AuditEntry audit) override;
+  Result<void> AttachMaintenanceWindow(core::GroupId group, core::MaintenanceWindowId window,
+                                       core::AuditEntry audit) override;
+  Result<void> DetachMaintenanceWindow(core::GroupId group, core::MaintenanceWindowId window,
+                                       core::AuditEntry audit) override;
+  Result<std::vector<core::WindowAttachment>> ListWindowAttachments() override;
+  Result<std::vector<core::Operation>> CreateOperations(std::vector<core::Operation> operations,
+                                                        core::AuditEntry audit) override;
+
   Result<std::vector<core::AuditEntry>> ListAudit(const core::AuditQuery& query) override;
 
   core::StoreStats Stats() override;
