@@ -9,16 +9,21 @@
 # 3. GET /api/v1/devices/{id} with random ids under wrk: requests/s and p99.
 # Prints a table (figure, Custos, peer, ratio) and writes the same as JSON to
 # bench/results/latest.json. Everything runs on this machine, on loopback.
+# Environment: BUILD_DIR (build-bench), NO_BUILD (0; 1 uses the binaries already in BUILD_DIR),
+# SAMPLES (200), WRK_SECONDS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 devices=${1:-1000000}
 samples=${SAMPLES:-200}
 wrk_seconds=${WRK_SECONDS:-10}
+build=${BUILD_DIR:-build-bench}
 
-scripts/install-deps.sh --test >/dev/null
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
-  -DCUSTOS_BUILD_BENCH=ON >/dev/null
-cmake --build build-bench --target custos custos_http_latency >/dev/null
+if [ "${NO_BUILD:-0}" != 1 ]; then
+  scripts/install-deps.sh --test >/dev/null
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
+    -DCUSTOS_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" --target custos custos_http_latency >/dev/null
+fi
 
 work=$(mktemp -d /tmp/custos-bench.XXXXXX)
 server_pid=""
@@ -29,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 token="cst_bench-admin-secret-0123456789abcdef"
-CUSTOS_ADMIN_TOKEN=$token ./build-bench/custos serve --data-dir "$work/data" \
+CUSTOS_ADMIN_TOKEN=$token "./$build/custos" serve --data-dir "$work/data" \
   --http-listen 127.0.0.1:0 --log-level warn >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 1 600); do
@@ -83,7 +88,7 @@ rows=()
 json_filters=""
 for i in "${!names[@]}"; do
   enc=$(urlencode "${filters[$i]}")
-  custos=$(./build-bench/bench/custos_http_latency 127.0.0.1 "$port" \
+  custos=$("./$build/bench/custos_http_latency" 127.0.0.1 "$port" \
     "/api/v1/devices?limit=100&filter=$enc" "$token" "$samples")
   c50=$(echo "$custos" | sed 's/.*"p50_ms": \([0-9.]*\).*/\1/')
   c99=$(echo "$custos" | sed 's/.*"p99_ms": \([0-9.]*\).*/\1/')
