@@ -130,6 +130,20 @@ class UdpEndpoint final : public Endpoint {
     return id;
   }
 
+  ObservationId Adopt(const Peer& peer, Message registration,
+                      NotificationCallback notify) override {
+    const ObservationId id = next_observation_.fetch_add(1);
+    std::shared_lock lock(mutex_);
+    if (stopped_) {
+      lock.unlock();
+      transport::Deliver(
+          notify, core::MakeError(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped"));
+      return id;
+    }
+    WorkerFor(peer).PostAdopt(id, peer, std::move(registration), std::move(notify));
+    return id;
+  }
+
   void CancelObservation(ObservationId id, bool active) override {
     std::shared_lock lock(mutex_);
     if (stopped_) return;

@@ -227,6 +227,17 @@ class Endpoint {
   // crossing it are still handed over. Before the registration is answered a cancel is
   // passive. Unknown or ended ids are ignored.
   virtual void CancelObservation(ObservationId id, bool active) = 0;
+  // Takes over an observation registered earlier, by this endpoint or by an earlier run of the
+  // server before a restart, whose registration the peer has answered: `registration` is the
+  // GET or FETCH as it was sent, with its token (1 to 8 bytes). From now on a notification
+  // from `peer` with that token is acknowledged when CON and handed to `notify` as Observe's
+  // are (the first one whatever its sequence number), instead of being answered with RST;
+  // CancelObservation ends it (active: Observe 1 with the token). Tokens this endpoint picks
+  // later avoid it. `notify` gets kInvalidArgument for a method other than GET and FETCH or a
+  // bad token, kAlreadyExists when the peer already has an observation with that token,
+  // kUnavailable beyond 64 observations of one peer or when the endpoint stops.
+  virtual ObservationId Adopt(const Peer& peer, Message registration,
+                              NotificationCallback notify) = 0;
 
   // Ends every DTLS session bound to the PSK identity `identity`, sending close_notify, so
   // that the peer needs a new handshake (which psk_lookup decides on) for its next

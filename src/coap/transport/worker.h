@@ -83,6 +83,9 @@ class Worker : public std::enable_shared_from_this<Worker> {
   // Registers observation `id` (Endpoint::Observe) and sends its GET.
   void PostObserve(ObservationId id, const Peer& peer, Message request,
                    NotificationCallback notify);
+  // Takes over observation `id` of `registration`, already answered (Endpoint::Adopt).
+  void PostAdopt(ObservationId id, const Peer& peer, Message registration,
+                 NotificationCallback notify);
   // Cancels observation `id` if this thread holds it (Endpoint::CancelObservation).
   void PostCancelObservation(ObservationId id, bool active);
   // Serves the observation `state` (Responder::AcceptObservation) from now on.
@@ -161,6 +164,8 @@ class Worker : public std::enable_shared_from_this<Worker> {
   void StartObservation(ObservationId id, const Peer& peer, Message request,
                         NotificationCallback notify);
   void CancelObservation(ObservationId id, bool active);
+  void AdoptObservation(ObservationId id, const Peer& peer, Message registration,
+                        NotificationCallback notify);
   // The answer to the registration or to the active cancel.
   void OnObservationAnswer(ObservationId id, core::Result<Message> result);
   // A response with the observation's token: judged, then handed over if fresh.

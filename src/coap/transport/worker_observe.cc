@@ -32,6 +32,16 @@ void Worker::PostObserve(ObservationId id, const Peer& peer, Message request,
       });
 }
 
+void Worker::PostAdopt(ObservationId id, const Peer& peer, Message registration,
+                       NotificationCallback notify) {
+  boost::asio::post(io_, [this, id, peer, registration = std::move(registration),
+                          notify = std::move(notify)]() mutable {
+    now_ = Clock::now();
+    AdoptObservation(id, peer, std::move(registration), std::move(notify));
+    Finish();
+  });
+}
+
 void Worker::PostCancelObservation(ObservationId id, bool active) {
   boost::asio::post(io_, [this, id, active] {
     if (stopping_ || observations_.Find(id) == nullptr) return;
@@ -61,6 +71,28 @@ void Worker::StartObservation(ObservationId id, const Peer& peer, Message reques
   registration.transfer_step = true;
   registration.keep_token = true;
   StartRequest(std::move(registration));
+}
+
+void Worker::AdoptObservation(ObservationId id, const Peer& peer, Message registration,
+                              NotificationCallback notify) {
+  if (stopping_) {
+    Deliver(notify,
+            tl::unexpected(Ended(core::ErrorCode::kUnavailable, "the CoAP endpoint stopped")));
+    return;
+  }
+  if (registration.token.empty()) {
+    Deliver(notify, tl::unexpected(Ended(core::ErrorCode::kInvalidArgument,
+                                         "an adopted observation needs its token")));
+    return;
+  }
+  if (!registration.options.Has(option::kObserve)) SetObserve(registration.options, 0);
+  if (auto added = observations_.Add(id, peer, registration, notify); !added) {
+    Deliver(notify, tl::unexpected(added.error()));
+    return;
+  }
+  // Its registration was answered before: what comes next is a notification, and an active
+  // cancel may reuse the token at once.
+  observations_.Find(id)->answered = true;
 }
 
 void Worker::CancelObservation(ObservationId id, bool active) {
