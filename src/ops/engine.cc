@@ -107,21 +107,9 @@ void Engine::Poll() {
 core::Result<Operation> Engine::Create(const core::Actor& actor, OperationRequest request) {
   if (impl_->stopping_) return core::MakeError(ErrorCode::kUnavailable, "shutting down");
   const core::TimeMs now = impl_->services_.clock.Now();
-  boost::system::error_code ec;
-  boost::json::value parameters = boost::json::parse(request.parameters_json, ec);
-  if (ec || !parameters.is_object()) {
-    return core::MakeError(ErrorCode::kInvalidArgument, "parameters: must be a JSON object");
-  }
-  if (request.battery_threshold &&
-      (*request.battery_threshold < 0 || *request.battery_threshold > 100)) {
-    return core::MakeError(ErrorCode::kInvalidArgument, "battery_threshold: must be from 0 to 100");
-  }
-  if (request.timeout_ms && *request.timeout_ms <= 0) {
-    return core::MakeError(ErrorCode::kInvalidArgument, "timeout: must be positive");
-  }
-  if (request.deadline && *request.deadline <= now) {
-    return core::MakeError(ErrorCode::kInvalidArgument, "deadline: must be in the future");
-  }
+  auto checked = impl_->CheckRequest(actor, request, now);
+  if (!checked) return tl::unexpected(checked.error());
+  boost::json::value parameters = std::move(*checked);
   auto device = impl_->services_.registry.GetDevice(request.device_id);
   if (!device) return tl::unexpected(device.error());
   if (device->state == core::LifecycleState::kRetired) {
@@ -152,6 +140,8 @@ core::Result<Operation> Engine::Create(const core::Actor& actor, OperationReques
   op.schedule_at = request.schedule_at;
   op.battery_threshold = request.battery_threshold;
   op.campaign_id = request.campaign_id;
+  op.window_ids = request.window_ids;
+  op.ignore_maintenance_windows = request.ignore_maintenance_windows;
   op.created_at = now;
   op.updated_at = now;
 
@@ -179,6 +169,39 @@ core::Result<Operation> Engine::Create(const core::Actor& actor, OperationReques
   }
   Impl::RunActions(actions);
   return Get(id);
+}
+
+core::Result<boost::json::value> Engine::Impl::CheckRequest(const core::Actor& actor,
+                                                            const OperationRequest& request,
+                                                            core::TimeMs now) {
+  boost::system::error_code ec;
+  boost::json::value parameters = boost::json::parse(request.parameters_json, ec);
+  if (ec || !parameters.is_object()) {
+    return core::MakeError(ErrorCode::kInvalidArgument, "parameters: must be a JSON object");
+  }
+  if (request.battery_threshold &&
+      (*request.battery_threshold < 0 || *request.battery_threshold > 100)) {
+    return core::MakeError(ErrorCode::kInvalidArgument, "battery_threshold: must be from 0 to 100");
+  }
+  if (request.timeout_ms && *request.timeout_ms <= 0) {
+    return core::MakeError(ErrorCode::kInvalidArgument, "timeout: must be positive");
+  }
+  if (request.deadline && *request.deadline <= now) {
+    return core::MakeError(ErrorCode::kInvalidArgument, "deadline: must be in the future");
+  }
+  if (request.ignore_maintenance_windows && actor.role != core::Role::kAdmin) {
+    return core::MakeError(ErrorCode::kPermissionDenied,
+                           "ignore_maintenance_windows: only an admin may ask for it");
+  }
+  for (std::int64_t id : request.window_ids) {
+    auto window = services_.store.GetMaintenanceWindow(id);
+    if (!window) {
+      if (window.error().code != ErrorCode::kNotFound) return tl::unexpected(window.error());
+      return core::MakeError(ErrorCode::kInvalidArgument,
+                             fmt::format("window_ids: no maintenance window {}", id));
+    }
+  }
+  return parameters;
 }
 
 core::Result<Operation> Engine::Get(std::int64_t id) {

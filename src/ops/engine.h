@@ -35,6 +35,26 @@ struct OperationRequest {
   OnConflict on_conflict = OnConflict::kWait;
   std::optional<int> battery_threshold;  // firmware_update, 0..100; unset: the default
   std::optional<std::int64_t> campaign_id;
+  // Maintenance windows of its own (besides those of the device's groups): it is delivered
+  // only while one of them is open. Each must exist.
+  std::vector<std::int64_t> window_ids;
+  // No maintenance window holds it. Admin role only.
+  bool ignore_maintenance_windows = false;
+};
+
+// The devices a bulk request runs over: the members of a group (static or dynamic) or those
+// a filter selects. Exactly one of the two.
+struct BulkSelector {
+  std::optional<core::GroupId> group;
+  std::string filter;
+};
+
+// What a bulk request did: operations created, devices skipped by reason ("retired",
+// "unsupported_kind").
+struct BulkOutcome {
+  std::int64_t selected = 0;
+  std::int64_t created = 0;
+  std::map<std::string, std::int64_t> skipped;
 };
 
 struct EngineOptions {
@@ -76,11 +96,23 @@ class Engine final : public DeliveryListener {
 
   // Creates an operation (persisted pending, published as operation.created) and takes it as
   // far as it can go now. kNotFound for an unknown device; kInvalidArgument for bad
-  // parameters, threshold or times; kFailedPrecondition for a retired device or a kind the
-  // device's protocol cannot carry. A disruptive operation that finds another one ahead of
-  // it waits ("exclusive_lock") or, with OnConflict::kReject, is stored as rejected with the
-  // reason in its result. Audited as operation.create.
+  // parameters, threshold, times or window ids; kPermissionDenied for
+  // ignore_maintenance_windows asked by anyone but an admin; kFailedPrecondition for a retired
+  // device or a kind the device's protocol cannot carry. A disruptive operation that finds
+  // another one ahead of it waits ("exclusive_lock") or, with OnConflict::kReject, is stored as
+  // rejected with the reason in its result. Audited as operation.create.
   core::Result<core::Operation> Create(const core::Actor& actor, OperationRequest request);
+  // One operation like `request` (its device_id ignored) for every device `selector`
+  // selects, stored in batches of one transaction each; retired devices and devices whose
+  // protocol cannot carry the kind are skipped and counted. With `dry_run` nothing is
+  // created: the answer says what would be. The operations are taken up by the driver (or
+  // Poll) after the answer. The request is checked as Create checks it (kInvalidArgument,
+  // kPermissionDenied); kNotFound for an unknown group. Audited as operation.bulk per batch.
+  core::Result<BulkOutcome> CreateBulk(const core::Actor& actor, const BulkSelector& selector,
+                                       OperationRequest request, bool dry_run);
+  // Maintenance windows or their attachments changed: the engine reads them again and looks
+  // again at the operations they hold. (It also reads them again every few seconds.)
+  void MaintenanceWindowsChanged();
   // kNotFound for an unknown id.
   core::Result<core::Operation> Get(std::int64_t id);
   core::Result<core::OperationPage> List(const core::OperationQuery& query);

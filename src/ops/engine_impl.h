@@ -7,6 +7,8 @@
 #pragma once
 
 #include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -34,6 +36,10 @@ class Engine::Impl {
   using Actions = std::vector<Action>;
 
   static void RunActions(const Actions& actions);
+
+  // Checks what Create and CreateBulk check of a request alone; returns its parameters.
+  core::Result<boost::json::value> CheckRequest(const core::Actor& actor,
+                                                const OperationRequest& request, core::TimeMs now);
 
   // The device as the guards must see it: the stored record with the live connectivity.
   core::Result<core::Device> LoadDevice(core::DeviceId id) const;
@@ -73,6 +79,26 @@ class Engine::Impl {
   // The operation in memory if it belongs to `device`, else null.
   const core::Operation* FindLocked(core::DeviceId device, std::int64_t id) const;
 
+  // The maintenance windows as last read (refreshed when older than kWindowsMaxAgeMs by the
+  // steady clock, or after MaintenanceWindowsChanged).
+  struct WindowCache {
+    bool loaded = false;
+    std::chrono::steady_clock::time_point loaded_at;
+    std::map<core::MaintenanceWindowId, WindowSchedule> schedules;
+    std::map<core::GroupId, std::vector<core::MaintenanceWindowId>> by_group;
+    // Dynamic groups with windows attached: their filter and windows.
+    std::vector<std::pair<core::filter::Expr, std::vector<core::MaintenanceWindowId>>> dynamic;
+  };
+  static constexpr std::int64_t kWindowsMaxAgeMs = 5000;
+  void LoadWindowsLocked();
+  // Whether the maintenance windows that apply to `op` on `device` hold it now. When they do,
+  // `opens_at` is set to their next opening (unset: none within ten years).
+  bool WindowsHoldLocked(const core::Operation& op, const core::Device& device,
+                         std::optional<core::TimeMs>& opens_at);
+  // Steps up to `limit` operations created in bulk and not yet taken up; true if some remain.
+  bool StepBulkLocked(std::size_t limit, Actions& actions);
+  static constexpr std::size_t kBulkStepsPerPoll = 2000;
+
   void DriverLoop();
   void Wake();
 
@@ -84,6 +110,10 @@ class Engine::Impl {
   std::map<std::int64_t, core::Operation> active_;              // every operation not final
   std::map<core::DeviceId, std::set<std::int64_t>> by_device_;  // ids of active_, by device
   std::set<std::int64_t> resend_on_contact_;  // sent before a restart: delivered again
+  WindowCache windows_;
+  // Operations waiting for a maintenance window, and when it opens (absent: not known yet).
+  std::map<std::int64_t, core::TimeMs> window_opens_at_;
+  std::set<std::int64_t> bulk_unstepped_;  // created in bulk, not yet stepped
   bool started_ = false;
   std::shared_ptr<core::EventSubscription> device_events_;
 

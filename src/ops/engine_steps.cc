@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "ops/engine_impl.h"
 
@@ -58,6 +59,8 @@ void Engine::Impl::UntrackLocked(std::int64_t id) {
     if (dev->second.empty()) by_device_.erase(dev);
   }
   resend_on_contact_.erase(id);
+  window_opens_at_.erase(id);
+  bulk_unstepped_.erase(id);
   active_.erase(it);
 }
 
@@ -143,9 +146,18 @@ void Engine::Impl::StepLocked(std::int64_t id, Actions& actions, OnConflict on_c
   }
   view.power_ok =
       PowerAllows(device->health, op.battery_threshold.value_or(options_.battery_threshold));
+  std::optional<core::TimeMs> opens_at;
+  const bool server_side = op.kind == OperationKind::kEnable || op.kind == OperationKind::kDisable;
+  view.window_open = server_side || !WindowsHoldLocked(op, *device, opens_at);
   Deliverer* deliverer = DelivererFor(*device);
   view.reachable = deliverer != nullptr && deliverer->Reachable(*device);
+  bulk_unstepped_.erase(id);
+  window_opens_at_.erase(id);
   if (auto guard = HoldingGuard(op.kind, view)) {
+    if (*guard == kGuardMaintenanceWindow) {
+      // Looked at again when the window opens (never, before the deadline, if it does not).
+      window_opens_at_[id] = opens_at.value_or(std::numeric_limits<core::TimeMs>::max());
+    }
     if (*guard == kGuardExclusiveLock && on_conflict == OnConflict::kReject) {
       FinishLocked(op, OperationState::kRejected,
                    ReasonJson("another disruptive operation (reboot, factory_reset or "
@@ -263,15 +275,23 @@ void Engine::Impl::PollLocked(Actions& actions) {
         op.state == OperationState::kScheduled && op.schedule_at && now >= *op.schedule_at;
     const bool retry =
         op.state == OperationState::kSent && op.next_attempt_at && now >= *op.next_attempt_at;
-    if (deadline || scheduled || retry) due.push_back(id);
+    bool window = false;
+    if (op.state == OperationState::kWaiting && op.waiting_for == kGuardMaintenanceWindow) {
+      auto opens = window_opens_at_.find(id);
+      window = opens == window_opens_at_.end() || now >= opens->second;
+    }
+    if (deadline || scheduled || retry || window) due.push_back(id);
   }
+  // Operations created in bulk are taken up a slice at a time, so that other requests get
+  // the lock in between; the driver comes back at once for the rest.
+  if (StepBulkLocked(kBulkStepsPerPoll, actions)) Wake();
   for (std::int64_t id : due) {
     auto it = active_.find(id);
     if (it == active_.end()) continue;
     const Operation op = it->second;
     if (op.deadline && now >= *op.deadline) {
       FinishLocked(op, OperationState::kTimedOut, ReasonJson("the deadline passed"), actions);
-    } else if (op.state == OperationState::kScheduled) {
+    } else if (op.state == OperationState::kScheduled || op.state == OperationState::kWaiting) {
       StepLocked(id, actions);
     } else if (op.attempts >= options_.max_attempts) {
       FinishLocked(op, OperationState::kFailed,

@@ -26,9 +26,18 @@
 //      the threshold (per operation, else the engine's default) or power_source "external".
 //      The engine looks again whenever the device reports (device.updated events) and at
 //      each poll.
-//   3. offline: while the device's deliverer says it is not reachable, the operation waits
+//   3. maintenance_window: the windows of every group the device is in (static members and
+//      dynamic groups whose filter matches it) and the operation's own window_ids: when any
+//      apply and none is open, it waits; the engine computes their next opening and looks
+//      again then (and when windows change: MaintenanceWindowsChanged). An operation an admin
+//      created with ignore_maintenance_windows is not held. Windows come after the lock and
+//      the battery (an update that waits for charge keeps its place in the lock) and before
+//      offline (a device that comes into contact outside its windows is not worked on).
+//   4. offline: while the device's deliverer says it is not reachable, the operation waits
 //      for the device's next contact (DeliveryListener::OnContact).
-//   Non-disruptive kinds take no lock and pass only the offline guard.
+//   Non-disruptive kinds take no lock and pass only the maintenance_window and offline guards.
+// - Bulk: CreateBulk makes one operation per device of a group or filter, stored in batches
+//   of one transaction each; the driver steps them afterwards a slice at a time.
 // - enable and disable are done by the engine itself through the Registry (no delivery).
 //   configure is delivered like the rest; the MQTT deliverer applies it as a desired-state
 //   merge patch and reports the result at once.

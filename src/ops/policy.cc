@@ -27,6 +27,7 @@ std::optional<std::string> HoldingGuard(core::OperationKind kind, const GuardVie
   }
   if (IsDisruptive(kind) && !view.lock_free) return kGuardExclusiveLock;
   if (kind == core::OperationKind::kFirmwareUpdate && !view.power_ok) return kGuardBattery;
+  if (!view.window_open) return kGuardMaintenanceWindow;
   if (!view.reachable) return kGuardOffline;
   return std::nullopt;
 }

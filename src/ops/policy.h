@@ -15,6 +15,7 @@ namespace custos::ops {
 // The guards' names, as stored in Operation::waiting_for and shown to operators.
 inline constexpr const char* kGuardExclusiveLock = "exclusive_lock";
 inline constexpr const char* kGuardBattery = "battery";
+inline constexpr const char* kGuardMaintenanceWindow = "maintenance_window";
 inline constexpr const char* kGuardOffline = "offline";
 
 // Whether the device may take a firmware update by its power: battery at or above
@@ -27,10 +28,12 @@ struct GuardView {
   bool lock_free = true;  // no older disruptive operation of the device is unfinished
   bool power_ok = true;   // PowerAllows for a firmware update
   bool reachable = true;  // the deliverer can reach the device now
+  bool window_open = true;  // no maintenance window applies, or one is open now
 };
 
-// The first guard (in the order exclusive lock, battery, offline) that holds an operation of
-// `kind`, or nullopt when it may go. enable and disable are server-side: no guard holds them.
+// The first guard (in the order exclusive lock, battery, maintenance window, offline) that
+// holds an operation of `kind`, or nullopt when it may go. enable and disable are server-side:
+// no guard holds them.
 std::optional<std::string> HoldingGuard(core::OperationKind kind, const GuardView& view);
 
 // How long after attempt number `attempts` (1 for the first) an undelivered operation is

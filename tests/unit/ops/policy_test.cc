@@ -33,6 +33,16 @@ TEST(PolicyTest, GuardsApplyInOrderLockBatteryOffline) {
   EXPECT_EQ(HoldingGuard(OperationKind::kDisable, none), std::nullopt);
 }
 
+TEST(PolicyTest, MaintenanceWindowComesAfterBatteryAndBeforeOffline) {
+  //                 lock   power  reach  window
+  const GuardView closed{true, true, false, false};
+  EXPECT_EQ(HoldingGuard(OperationKind::kConfigure, closed), "maintenance_window");
+  EXPECT_EQ(HoldingGuard(OperationKind::kFirmwareUpdate, {true, false, true, false}), "battery");
+  EXPECT_EQ(HoldingGuard(OperationKind::kReboot, {false, true, true, false}), "exclusive_lock");
+  EXPECT_EQ(HoldingGuard(OperationKind::kReboot, {true, true, false, true}), "offline");
+  EXPECT_EQ(HoldingGuard(OperationKind::kEnable, closed), std::nullopt);
+}
+
 TEST(PolicyTest, PowerAllowsAtThresholdOnExternalPowerOrWithoutBatteryReport) {
   core::Health h;
   EXPECT_TRUE(PowerAllows(h, 20));
