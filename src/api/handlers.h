@@ -81,6 +81,18 @@ HandlerResult ListDeviceOperations(const Services& s, Request& req);
 HandlerResult ListOperations(const Services& s, Request& req);
 HandlerResult GetOperation(const Services& s, Request& req);
 HandlerResult CancelOperation(const Services& s, Request& req);
+// POST /operations/bulk: one operation per device of a group or a filter.
+HandlerResult CreateBulkOperations(const Services& s, Request& req);
+
+// maintenance windows, and their attachment to groups
+HandlerResult CreateMaintenanceWindow(const Services& s, Request& req);
+HandlerResult ListMaintenanceWindows(const Services& s, Request& req);
+HandlerResult GetMaintenanceWindow(const Services& s, Request& req);
+HandlerResult PatchMaintenanceWindow(const Services& s, Request& req);
+HandlerResult DeleteMaintenanceWindow(const Services& s, Request& req);
+HandlerResult ListGroupMaintenanceWindows(const Services& s, Request& req);
+HandlerResult AttachMaintenanceWindow(const Services& s, Request& req);
+HandlerResult DetachMaintenanceWindow(const Services& s, Request& req);
 
 // firmware images (firmware/firmware.h); the upload streams (RouteKind::kFirmwareUpload)
 HandlerResult ListFirmware(const Services& s, Request& req);

@@ -39,6 +39,10 @@ js::object OperationToJson(const core::Operation& op) {
   o["battery_threshold"] =
       op.battery_threshold ? js::value(*op.battery_threshold) : js::value(nullptr);
   o["campaign_id"] = op.campaign_id ? js::value(*op.campaign_id) : js::value(nullptr);
+  js::array window_ids;
+  for (std::int64_t id : op.window_ids) window_ids.emplace_back(id);
+  o["window_ids"] = std::move(window_ids);
+  o["ignore_maintenance_windows"] = op.ignore_maintenance_windows;
   o["result"] = ObjectOf(op.result_json);
   o["created_at"] = core::FormatTime(op.created_at);
   o["updated_at"] = core::FormatTime(op.updated_at);
@@ -67,7 +71,8 @@ core::Result<std::optional<core::TimeMs>> OptionalTime(const js::object& body,
 
 core::Result<ops::OperationRequest> RequestFromJson(const js::object& body, core::DeviceId device) {
   if (auto ok = CheckMembers(body, {"kind", "parameters", "deadline", "timeout_s", "schedule_at",
-                                    "on_conflict", "battery_threshold"});
+                                    "on_conflict", "battery_threshold", "window_ids",
+                                    "ignore_maintenance_windows"});
       !ok) {
     return tl::unexpected(ok.error());
   }
@@ -126,6 +131,19 @@ core::Result<ops::OperationRequest> RequestFromJson(const js::object& body, core
                              "battery_threshold: must be from 0 to 100");
     }
     r.battery_threshold = static_cast<int>(**threshold);
+  }
+  if (const js::value* w = body.if_contains("window_ids"); w && !w->is_null()) {
+    auto ids = RequiredIdList(body, "window_ids");
+    if (!ids) return tl::unexpected(ids.error());
+    r.window_ids = std::move(*ids);
+  }
+  if (const js::value* ignore = body.if_contains("ignore_maintenance_windows");
+      ignore && !ignore->is_null()) {
+    if (!ignore->is_bool()) {
+      return core::MakeError(core::ErrorCode::kInvalidArgument,
+                             "ignore_maintenance_windows: must be true or false");
+    }
+    r.ignore_maintenance_windows = ignore->as_bool();
   }
   return r;
 }
@@ -216,6 +234,57 @@ HandlerResult CancelOperation(const Services& s, Request& req) {
   auto op = (*engine)->Cancel(req.actor, *id);
   if (!op) return tl::unexpected(op.error());
   return JsonResponse(200, OperationToJson(*op));
+}
+
+HandlerResult CreateBulkOperations(const Services& s, Request& req) {
+  auto engine = EngineOf(s);
+  if (!engine) return tl::unexpected(engine.error());
+  auto body = ParseObjectBody(req);
+  if (!body) return tl::unexpected(body.error());
+  if (auto ok = CheckMembers(*body, {"selector", "operation", "dry_run"}); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  const js::value* selector_value = body->if_contains("selector");
+  const js::value* operation_value = body->if_contains("operation");
+  if (selector_value == nullptr || !selector_value->is_object()) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument,
+                           "selector: must be {\"group\": ID} or {\"filter\": \"...\"}");
+  }
+  if (operation_value == nullptr || !operation_value->is_object()) {
+    return core::MakeError(core::ErrorCode::kInvalidArgument,
+                           "operation: must be an object like the body of "
+                           "POST /devices/{id}/operations");
+  }
+  const js::object& selector_object = selector_value->as_object();
+  if (auto ok = CheckMembers(selector_object, {"group", "filter"}); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  ops::BulkSelector selector;
+  auto group = OptionalInt(selector_object, "group");
+  if (!group) return tl::unexpected(group.error());
+  selector.group = *group;
+  auto filter = OptionalString(selector_object, "filter");
+  if (!filter) return tl::unexpected(filter.error());
+  selector.filter = filter->value_or("");
+  bool dry_run = false;
+  if (const js::value* d = body->if_contains("dry_run"); d && !d->is_null()) {
+    if (!d->is_bool()) {
+      return core::MakeError(core::ErrorCode::kInvalidArgument, "dry_run: must be true or false");
+    }
+    dry_run = d->as_bool();
+  }
+  auto request = RequestFromJson(operation_value->as_object(), 0);
+  if (!request) return tl::unexpected(request.error());
+  auto outcome = (*engine)->CreateBulk(req.actor, selector, *request, dry_run);
+  if (!outcome) return tl::unexpected(outcome.error());
+  js::object skipped;
+  for (const auto& [reason, count] : outcome->skipped) skipped[reason] = count;
+  js::object out;
+  out["selected"] = outcome->selected;
+  out["created"] = outcome->created;
+  out["skipped"] = std::move(skipped);
+  out["dry_run"] = dry_run;
+  return JsonResponse(dry_run ? 200 : 201, out);
 }
 
 }  // namespace custos::api::handlers

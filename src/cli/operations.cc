@@ -1,4 +1,4 @@
-// operations create|list|get|cancel: remote operations (docs/remote-operations.md).
+// operations create|bulk|list|get|cancel: remote operations (docs/remote-operations.md).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -77,9 +77,16 @@ struct CreateOptions {
   std::optional<std::string> timeout;
   std::optional<std::string> schedule_at;
   std::optional<int> battery_threshold;
+  std::vector<std::int64_t> window_ids;
+  bool ignore_windows = false;
+  // bulk only
+  std::optional<std::string> group;
+  std::optional<std::string> filter;
+  bool dry_run = false;
 };
 
-Outcome<void> CreateOperation(Context& c, const CreateOptions& o) {
+// The body of POST /devices/{id}/operations (and the "operation" of a bulk request).
+Outcome<json::object> OperationBody(const CreateOptions& o) {
   json::object parameters;
   if (o.parameters) {
     boost::system::error_code ec;
@@ -106,11 +113,45 @@ Outcome<void> CreateOperation(Context& c, const CreateOptions& o) {
   }
   if (o.schedule_at) body["schedule_at"] = *o.schedule_at;
   if (o.battery_threshold) body["battery_threshold"] = *o.battery_threshold;
+  if (!o.window_ids.empty()) {
+    json::array ids;
+    for (std::int64_t id : o.window_ids) ids.emplace_back(id);
+    body["window_ids"] = std::move(ids);
+  }
+  if (o.ignore_windows) body["ignore_maintenance_windows"] = true;
+  return body;
+}
+
+Outcome<void> CreateOperation(Context& c, const CreateOptions& o) {
+  auto body = OperationBody(o);
+  if (!body) return tl::unexpected(body.error());
   auto id = ResolveDevice(c.api, o.device);
   if (!id) return tl::unexpected(id.error());
-  auto op = c.api.Post(IdPath("devices", *id) + "/operations", body);
+  auto op = c.api.Post(IdPath("devices", *id) + "/operations", *body);
   if (!op) return tl::unexpected(op.error());
   PrintObjectRow(c, *op, OperationHeader(), &OperationRow);
+  return {};
+}
+
+Outcome<void> CreateBulk(Context& c, const CreateOptions& o) {
+  if (o.group.has_value() == o.filter.has_value()) {
+    return UsageError("select the devices with --group ID or --filter EXPR: give one of them");
+  }
+  auto operation = OperationBody(o);
+  if (!operation) return tl::unexpected(operation.error());
+  json::object selector;
+  if (o.group) {
+    auto id = ResolveGroup(c.api, *o.group);
+    if (!id) return tl::unexpected(id.error());
+    selector["group"] = *id;
+  } else {
+    selector["filter"] = *o.filter;
+  }
+  json::object body{{"selector", std::move(selector)}, {"operation", std::move(*operation)}};
+  if (o.dry_run) body["dry_run"] = true;
+  auto answer = c.api.Post("/operations/bulk", body);
+  if (!answer) return tl::unexpected(answer.error());
+  PrintObject(c, *answer);
   return {};
 }
 
@@ -164,6 +205,24 @@ Outcome<void> CancelOperation(Context& c, const std::string& arg) {
   return {};
 }
 
+void AddRequestOptions(CLI::App& cmd, CreateOptions& o) {
+  cmd.add_option("--param", o.params,
+                 "KEY=VALUE parameter (VALUE as JSON when it reads as JSON); repeat");
+  cmd.add_option("--parameters", o.parameters, "All parameters as one JSON object");
+  cmd.add_option("--on-conflict", o.on_conflict,
+                 "Behind another disruptive operation: wait (default) or reject")
+      ->check(CLI::IsMember({"wait", "reject"}));
+  cmd.add_option("--timeout", o.timeout, "Deadline from now: 90s, 10m, 2h, 1d");
+  cmd.add_option("--schedule-at", o.schedule_at, "Not before this RFC 3339 time");
+  cmd.add_option("--battery-threshold", o.battery_threshold,
+                 "firmware_update: battery percentage to wait for")
+      ->check(CLI::Range(0, 100));
+  cmd.add_option("--window", o.window_ids,
+                 "Deliver only inside this maintenance window (ID); repeat");
+  cmd.add_flag("--ignore-windows", o.ignore_windows,
+               "No maintenance window holds it (admin tokens only)");
+}
+
 }  // namespace
 
 void AddOperationCommands(CLI::App& app, Action& chosen) {
@@ -178,20 +237,23 @@ void AddOperationCommands(CLI::App& app, Action& chosen) {
                      "reboot, factory_reset, enable, disable, firmware_update, configure, "
                      "read, write, execute or custom")
         ->required();
-    create->add_option("--param", o->params,
-                       "KEY=VALUE parameter (VALUE as JSON when it reads as JSON); repeat");
-    create->add_option("--parameters", o->parameters, "All parameters as one JSON object");
-    create
-        ->add_option("--on-conflict", o->on_conflict,
-                     "Behind another disruptive operation: wait (default) or reject")
-        ->check(CLI::IsMember({"wait", "reject"}));
-    create->add_option("--timeout", o->timeout, "Deadline from now: 90s, 10m, 2h, 1d");
-    create->add_option("--schedule-at", o->schedule_at, "Not before this RFC 3339 time");
-    create
-        ->add_option("--battery-threshold", o->battery_threshold,
-                     "firmware_update: battery percentage to wait for")
-        ->check(CLI::Range(0, 100));
+    AddRequestOptions(*create, *o);
     create->callback([&chosen, o] { chosen = [o](Context& c) { return CreateOperation(c, *o); }; });
+  }
+  {
+    auto* bulk = operations->add_subcommand(
+        "bulk", "The same operation for every device of a group or a filter");
+    auto o = std::make_shared<CreateOptions>();
+    bulk->add_option("--group", o->group, "The devices of this group (ID or name)");
+    bulk->add_option("--filter", o->filter, "The devices this filter selects");
+    bulk
+        ->add_option("--kind", o->kind,
+                     "reboot, factory_reset, enable, disable, firmware_update, configure, "
+                     "read, write, execute or custom")
+        ->required();
+    bulk->add_flag("--dry-run", o->dry_run, "Only count what would be created and skipped");
+    AddRequestOptions(*bulk, *o);
+    bulk->callback([&chosen, o] { chosen = [o](Context& c) { return CreateBulk(c, *o); }; });
   }
   {
     auto* list = operations->add_subcommand("list", "List operations, oldest first");
