@@ -10,6 +10,7 @@
 // runs on the manager's own writer thread, never on an I/O thread.
 #pragma once
 
+#include <atomic>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -24,11 +25,16 @@
 #include "coap/transport/endpoint.h"
 #include "core/clock.h"
 #include "core/event.h"
+#include "core/lwm2m_observation.h"
 #include "lwm2m/model/model.h"
 #include "lwm2m/server/dm_types.h"
 #include "lwm2m/server/model_writer.h"
 #include "lwm2m/server/observations.h"
 #include "lwm2m/server/registration_table.h"
+
+namespace custos::core {
+class Store;
+}  // namespace custos::core
 
 namespace custos::lwm2m::server {
 
@@ -53,6 +59,9 @@ struct ManagementHooks {
   std::function<void(core::DeviceId, const boost::json::object& patch)> apply_reported;
   // The profile of a device (chosen by its lwm2m-profile label). Unset: DefaultProfile().
   std::function<DeviceProfile(core::DeviceId)> profile;
+  // Where observations are kept across a restart (core/lwm2m_observation.h says what is
+  // written when); used on the writer thread and by RestoreObservations. Unset: in memory.
+  core::Store* observation_store = nullptr;
 };
 
 // The CoAP endpoint carrying requests to registrations made on the plain (`secure` false)
@@ -121,13 +130,25 @@ class DeviceManager {
   // iPATCH with the root node's records.
   void WriteComposite(core::DeviceId device, const boost::json::value& value, Reply reply);
   // Observe (one path, GET) or Observe-Composite (several, FETCH). Answers the observation
-  // ({"id", "paths", "started_at", "value"}) once the device accepted it; every later
-  // notification is published as lwm2m.notification and applied to the device model.
+  // ({"id", "paths", "started_at", "value"}) once the device accepted it and, with an
+  // observation store, once it is written; every later notification is published as
+  // lwm2m.notification and applied to the device model.
   void Observe(core::DeviceId device, std::vector<Path> paths, Reply reply);
   // Active (the device is told) or passive (its next notification gets RST).
   void CancelObservation(core::DeviceId device, const std::string& id, bool active, Reply reply);
   // {"observations": [...]} for the device.
   boost::json::value ListObservations(core::DeviceId device) const;
+
+  // After a restart, once the registrations are restored and the endpoints run: takes the
+  // stored observations back under their ids and has the endpoint adopt each by peer and
+  // token, so the device's next notification is routed as before. An observation whose
+  // device has no registration on the same listener any more is dropped from the store. Ids
+  // of later observations come above every stored one. Returns how many came back.
+  core::Result<std::size_t> RestoreObservations();
+  // Before the endpoints stop: writes every observation with its last value, then stops
+  // writing observation changes, since the ends that stopping the endpoints causes are not
+  // ends the device asked for and the next start adopts them again. Blocks until written.
+  void SaveObservationsForRestart();
 
   // Runs `call` and waits for its answer, at most request_timeout (then kTimeout). Text is
   // parsed here: kInvalidArgument for a bad path, format or body. Blocks: call it from a
@@ -180,6 +201,15 @@ class DeviceManager {
                                                  const boost::json::value& value) const;
   DmResult<coap::Message> CompositeRequest(const Target& target,
                                            const std::vector<Path>& paths) const;
+  // The GET (one path) or FETCH (several) with Observe 0 that registers an observation.
+  DmResult<coap::Message> ObserveRequest(const Target& target,
+                                         const std::vector<Path>& paths) const;
+  // Queues `changes` for the observation store on the writer thread, unless stopped.
+  void SaveObservations(std::vector<core::Lwm2mObservationChange> changes);
+  // Writes the accepted observation, then runs `then` (on the writer thread; at once without
+  // a store).
+  void SaveAccepted(const Observation& observation, std::function<void()> then);
+  void SaveRemoved(const std::string& id);
   void OnNotification(const Target& target, const std::string& id, Reply& first,
                       core::Result<coap::Message> message);
   void ApplyRecords(core::DeviceId device, const std::vector<Record>& records);
@@ -195,6 +225,7 @@ class DeviceManager {
   core::Clock& clock_;
   ManagementHooks hooks_;
   ObservationTable observations_;
+  std::atomic<bool> saving_observations_{true};
   // Who sent a request from where, for Send: (secure, peer) to device.
   mutable std::mutex contacts_mu_;
   std::map<std::pair<bool, coap::Peer>, core::DeviceId> contacts_;

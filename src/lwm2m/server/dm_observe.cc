@@ -19,31 +19,38 @@ void DeviceManager::Observe(core::DeviceId device, std::vector<Path> paths, Repl
   if (paths.empty()) {
     return reply(MakeDmError(ErrorCode::kInvalidArgument, "bad_path", "no path given"));
   }
-  coap::Message request;
-  Path base = Path::Root();
-  if (paths.size() == 1) {
-    base = paths[0];
-    auto format = dm::FormatFor(target->registration, base,
-                                dm::ShapeOf(base, objects_, target->versions), objects_);
-    if (!format) return reply(tl::unexpected(format.error()));
-    request.code = coap::codes::kGet;
-    coap::SetUriPath(request.options, dm::UriPathOf(target->registration, base));
-    coap::SetAccept(request.options, format::IdOf(*format));
-  } else {
-    auto composite = CompositeRequest(*target, paths);
-    if (!composite) return reply(tl::unexpected(composite.error()));
-    request = std::move(*composite);
-  }
-  coap::SetObserve(request.options, 0);
+  auto request = ObserveRequest(*target, paths);
+  if (!request) return reply(tl::unexpected(request.error()));
   Observation observation =
-      observations_.Add(device, paths, target->registration.secure, clock_.Now());
+      observations_.Add(device, paths, target->registration.secure, clock_.Now(),
+                        target->registration.peer, coap::Accept(request->options));
   auto first = std::make_shared<Reply>(std::move(reply));
   auto notify = [this, t = *target, id = observation.id, first](core::Result<coap::Message> m) {
     OnNotification(t, id, *first, std::move(m));
   };
   coap::ObservationId coap_id =
-      target->endpoint->Observe(target->registration.peer, std::move(request), std::move(notify));
+      target->endpoint->Observe(target->registration.peer, std::move(*request), std::move(notify));
   observations_.SetCoapId(observation.id, coap_id);
+}
+
+DmResult<coap::Message> DeviceManager::ObserveRequest(const Target& target,
+                                                      const std::vector<Path>& paths) const {
+  coap::Message request;
+  if (paths.size() == 1) {
+    const Path& base = paths[0];
+    auto format = dm::FormatFor(target.registration, base,
+                                dm::ShapeOf(base, objects_, target.versions), objects_);
+    if (!format) return tl::unexpected(format.error());
+    request.code = coap::codes::kGet;
+    coap::SetUriPath(request.options, dm::UriPathOf(target.registration, base));
+    coap::SetAccept(request.options, format::IdOf(*format));
+  } else {
+    auto composite = CompositeRequest(target, paths);
+    if (!composite) return tl::unexpected(composite.error());
+    request = std::move(*composite);
+  }
+  coap::SetObserve(request.options, 0);
+  return request;
 }
 
 void DeviceManager::OnNotification(const Target& target, const std::string& id, Reply& first,
@@ -80,16 +87,21 @@ void DeviceManager::OnNotification(const Target& target, const std::string& id, 
       return reply(MakeDmError(ErrorCode::kFailedPrecondition, "not_observed",
                                "the device answered without accepting the observation"));
     }
+    observations_.SetToken(id, message->token);
     auto observation = observations_.Notified(id, std::move(value), clock_.Now());
     if (!observation) {
       return reply(MakeDmError(ErrorCode::kUnavailable, "observation_ended",
                                "the observation was cancelled before it started"));
     }
-    return reply(ToJson(*observation));
+    // Answered once written: an observation acknowledged to the caller survives a crash.
+    return SaveAccepted(*observation, [reply = std::move(reply), json = ToJson(*observation)] {
+      reply(json);
+    });
   }
 
   if (ends) {
     if (observations_.Remove(id)) {
+      SaveRemoved(id);
       spdlog::info("lwm2m: observation {} of device {} ended: {}", id, device,
                    records ? "the device stopped it" : records.error().message);
     }
@@ -120,7 +132,7 @@ void DeviceManager::CancelObservation(core::DeviceId device, const std::string& 
     return reply(MakeDmError(ErrorCode::kNotFound, "observation_not_found",
                              fmt::format("device {} has no observation '{}'", device, id)));
   }
-  observations_.Remove(id);
+  if (observations_.Remove(id)) SaveRemoved(id);
   if (coap::Endpoint* endpoint = endpoints_ ? endpoints_(observation->secure) : nullptr) {
     endpoint->CancelObservation(observation->coap_id, active);
   }
@@ -135,6 +147,7 @@ boost::json::value DeviceManager::ListObservations(core::DeviceId device) const 
 
 void DeviceManager::Forget(std::vector<Observation> observations) {
   for (const Observation& o : observations) {
+    SaveRemoved(o.id);
     if (coap::Endpoint* endpoint = endpoints_ ? endpoints_(o.secure) : nullptr) {
       endpoint->CancelObservation(o.coap_id, false);
     }

@@ -1,11 +1,13 @@
 #include "lwm2m/server/observations.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace custos::lwm2m::server {
 
 Observation ObservationTable::Add(core::DeviceId device, std::vector<Path> paths, bool secure,
-                                  core::TimeMs started_at) {
+                                  core::TimeMs started_at, const coap::Peer& peer,
+                                  std::optional<std::uint16_t> content_format) {
   std::lock_guard lock(mu_);
   Observation o;
   o.id = "o" + std::to_string(next_++);
@@ -13,6 +15,8 @@ Observation ObservationTable::Add(core::DeviceId device, std::vector<Path> paths
   o.paths = std::move(paths);
   o.secure = secure;
   o.started_at = started_at;
+  o.peer = peer;
+  o.content_format = content_format;
   by_id_[o.id] = o;
   return o;
 }
@@ -20,6 +24,22 @@ Observation ObservationTable::Add(core::DeviceId device, std::vector<Path> paths
 void ObservationTable::SetCoapId(const std::string& id, coap::ObservationId coap_id) {
   std::lock_guard lock(mu_);
   if (auto it = by_id_.find(id); it != by_id_.end()) it->second.coap_id = coap_id;
+}
+
+void ObservationTable::SetToken(const std::string& id, std::vector<std::uint8_t> token) {
+  std::lock_guard lock(mu_);
+  if (auto it = by_id_.find(id); it != by_id_.end()) it->second.token = std::move(token);
+}
+
+bool ObservationTable::Restore(Observation observation) {
+  std::lock_guard lock(mu_);
+  std::string id = observation.id;
+  return by_id_.emplace(std::move(id), std::move(observation)).second;
+}
+
+void ObservationTable::Reserve(std::uint64_t last) {
+  std::lock_guard lock(mu_);
+  next_ = std::max(next_, last + 1);
 }
 
 std::optional<Observation> ObservationTable::Notified(const std::string& id,
@@ -85,6 +105,13 @@ std::vector<Observation> ObservationTable::RemoveAll() {
   std::vector<Observation> out;
   for (auto& [id, o] : by_id_) out.push_back(std::move(o));
   by_id_.clear();
+  return out;
+}
+
+std::vector<Observation> ObservationTable::All() const {
+  std::lock_guard lock(mu_);
+  std::vector<Observation> out;
+  for (const auto& [id, o] : by_id_) out.push_back(o);
   return out;
 }
 
