@@ -87,6 +87,10 @@ class Store {
                                                              ConflictPolicy policy,
                                                              AuditEntry audit) = 0;
   virtual Result<Device> GetDevice(DeviceId id) = 0;
+  // The device as GetDevice would answer it, if the store holds it in memory: never blocks
+  // (no I/O, no wait for a writer), so an I/O thread may call it. nullopt means "ask
+  // GetDevice", not "absent". The default holds nothing.
+  virtual std::optional<Device> CachedDevice(DeviceId) { return std::nullopt; }
   virtual Result<Device> GetDeviceByName(std::string_view name) = 0;
   virtual Result<DevicePage> ListDevices(const DeviceQuery& query) = 0;
   virtual Result<std::int64_t> CountDevices(const filter::Expr* filter) = 0;

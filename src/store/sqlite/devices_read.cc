@@ -68,11 +68,16 @@ core::Result<void> AddDriver(Connection& db, Where& where) {
 }  // namespace
 
 core::Result<Device> SqliteStore::GetDevice(core::DeviceId id) {
+  if (auto cached = devices_->Get(id)) return std::move(*cached);
+  const DeviceCache::Ticket ticket = devices_->Begin(id);  // before the read's snapshot
   auto found = Read([&](Connection& db) { return FetchDevice(db, id); });
   if (!found) return tl::unexpected(found.error());
   if (!*found) return NotFound("device", id);
+  devices_->Put(**found, ticket);
   return std::move(**found);
 }
+
+std::optional<Device> SqliteStore::CachedDevice(core::DeviceId id) { return devices_->Get(id); }
 
 core::Result<Device> SqliteStore::GetDeviceByName(std::string_view name) {
   auto found = Read([&](Connection& db) { return FetchDeviceByName(db, name); });

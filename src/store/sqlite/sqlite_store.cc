@@ -28,10 +28,18 @@ core::Result<std::unique_ptr<core::Store>> OpenSqliteStore(const SqliteOptions& 
   auto readers =
       sqlite::ReadPool::Open(options.path, options.read_connections, options.busy_timeout_ms);
   if (!readers) return tl::unexpected(readers.error());
+  // Set after the migrations and the statistics refresh, which read with the default cache.
+  const std::string cache_pragma = fmt::format("PRAGMA cache_size=-{}", options.writer_cache_kib);
+  if (auto r = (*writer_connection)->Exec(cache_pragma.c_str()); !r) {
+    return tl::unexpected(r.error());
+  }
+  auto devices = std::make_unique<sqlite::DeviceCache>(options.device_cache_entries,
+                                                       options.wal_autocheckpoint_pages);
+  devices->Attach((*writer_connection)->raw());
   auto writer =
       std::make_unique<sqlite::Writer>(std::move(*writer_connection), options.max_batch_ops);
   return std::make_unique<sqlite::SqliteStore>(options.path, clock, std::move(writer),
-                                               std::move(*readers));
+                                               std::move(*readers), std::move(devices));
 }
 
 }  // namespace custos::store
@@ -39,9 +47,11 @@ core::Result<std::unique_ptr<core::Store>> OpenSqliteStore(const SqliteOptions& 
 namespace custos::store::sqlite {
 
 SqliteStore::SqliteStore(std::filesystem::path path, core::Clock& clock,
-                         std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> readers)
+                         std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> readers,
+                         std::unique_ptr<DeviceCache> devices)
     : path_(std::move(path)),
       clock_(clock),
+      devices_(std::move(devices)),
       writer_(std::move(writer)),
       readers_(std::move(readers)) {}
 

@@ -49,6 +49,14 @@ struct SqliteOptions {
   std::size_t max_batch_ops = 4096;  // group-commit bound
   bool synchronous_full = true;      // PRAGMA synchronous=FULL (else NORMAL)
   int busy_timeout_ms = 5000;        // how long to wait for a lock held by another process
+  // Whole devices kept in memory for GetDevice (about 1 KiB each); 0 turns the cache off.
+  std::size_t device_cache_entries = 1'100'000;
+  // The writer's page cache: large enough to hold the index pages a big import keeps
+  // touching, so that each is read once and written once per transaction.
+  int writer_cache_kib = 64 * 1024;
+  // The writer checkpoints the WAL into the database once it holds this many pages (4 KiB),
+  // as SQLite's wal_autocheckpoint would.
+  int wal_autocheckpoint_pages = 8192;
 };
 
 // Opens (creating if needed) and migrates the database, refreshes stale planner statistics

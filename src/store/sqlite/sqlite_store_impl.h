@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/store.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/device_cache.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/writer.h"
 
@@ -17,8 +18,9 @@ namespace custos::store::sqlite {
 
 class SqliteStore final : public core::Store {
  public:
+  // `devices` must be attached to the writer's connection (DeviceCache::Attach).
   SqliteStore(std::filesystem::path path, core::Clock& clock, std::unique_ptr<Writer> writer,
-              std::unique_ptr<ReadPool> readers);
+              std::unique_ptr<ReadPool> readers, std::unique_ptr<DeviceCache> devices);
   ~SqliteStore() override;
 
   using Error = core::Error;
@@ -31,6 +33,7 @@ class SqliteStore final : public core::Store {
                                                            core::ConflictPolicy policy,
                                                            core::AuditEntry audit) override;
   Result<core::Device> GetDevice(core::DeviceId id) override;
+  std::optional<core::Device> CachedDevice(core::DeviceId id) override;
   Result<core::Device> GetDeviceByName(std::string_view name) override;
   Result<core::DevicePage> ListDevices(const core::DeviceQuery& query) override;
   Result<std::int64_t> CountDevices(const core::filter::Expr* filter) override;
@@ -168,6 +171,8 @@ class SqliteStore final : public core::Store {
 
   const std::filesystem::path path_;
   core::Clock& clock_;
+  // Declared before the writer: its hooks run until the writer's connection is closed.
+  std::unique_ptr<DeviceCache> devices_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadPool> readers_;
   std::mutex close_mu_;
