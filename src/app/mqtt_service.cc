@@ -107,6 +107,13 @@ class MqttService::Impl final : public ms::DeviceHandler {
     return contract_.OnPublish(sender, message);
   }
 
+  void OnPublishAsync(const ms::Sender& sender, const ms::Message& message,
+                      PublishDone done) override {
+    Touch(sender.device_id);
+    if (operations_) operations_->OnDevicePublished(sender.device_id);
+    contract_.OnPublishAsync(sender, message, std::move(done));
+  }
+
   MqttServices services_;
   std::unique_ptr<mqtt_contract::OperationDelivery> operations_;  // before contract_, its user
   mqtt_contract::DeviceContract contract_;

@@ -158,6 +158,10 @@ class DeviceContract final : public mqtt::server::DeviceHandler {
   void OnDisconnect(const mqtt::server::DisconnectInfo& info) override;
   mqtt::ReasonCode OnPublish(const mqtt::server::Sender& sender,
                              const mqtt::server::Message& message) override;
+  // Reported state and identity are stored through the store's asynchronous path and `done`
+  // comes after the commit (on the store's writer thread); everything else as OnPublish.
+  void OnPublishAsync(const mqtt::server::Sender& sender, const mqtt::server::Message& message,
+                      PublishDone done) override;
 
   Counters counters() const;
 
@@ -169,6 +173,9 @@ class DeviceContract final : public mqtt::server::DeviceHandler {
   enum class Delivery { kDone, kNoSubscription };
 
   static std::int64_t SteadyNowMs();
+  // A device that publishes has subscribed by now, if it ever will: the desired state that
+  // found no subscription at its connect goes now.
+  void RetryDesiredOnPublish(const mqtt::server::Sender& sender);
   core::Result<void> Handle(const DeviceTopic& topic, const mqtt::server::Sender& sender,
                             const mqtt::server::Message& message);
   // Answers a request on its v5 Response Topic (with its Correlation Data) or on

@@ -55,8 +55,7 @@ void DeviceContract::OnDisconnect(const ms::DisconnectInfo& info) {
   pending_.erase(info.device_id);
 }
 
-mqtt::ReasonCode DeviceContract::OnPublish(const ms::Sender& sender, const ms::Message& message) {
-  // A device that publishes has subscribed by now, if it ever will.
+void DeviceContract::RetryDesiredOnPublish(const ms::Sender& sender) {
   bool pending = false;
   {
     std::lock_guard lock(mu_);
@@ -66,6 +65,47 @@ mqtt::ReasonCode DeviceContract::OnPublish(const ms::Sender& sender, const ms::M
     std::lock_guard lock(mu_);
     pending_.erase(sender.device_id);
   }
+}
+
+void DeviceContract::OnPublishAsync(const ms::Sender& sender, const ms::Message& message,
+                                    PublishDone done) {
+  const DeviceTopic topic = ClassifyTopic(message.topic, sender.device_name);
+  if (topic.kind != TopicKind::kReported && topic.kind != TopicKind::kIdentity) {
+    done(OnPublish(sender, message));
+    return;
+  }
+  RetryDesiredOnPublish(sender);
+  const std::string_view payload = PayloadText(message);
+  auto update = topic.kind == TopicKind::kReported ? ParseReportedMessage(payload)
+                                                   : ParseIdentityMessage(payload);
+  if (!update) {
+    Count(topic.kind, tl::unexpected(update.error()));
+    Refuse(sender, message, update.error());
+    done(ReasonFor(update.error().code));
+    return;
+  }
+  twin::DeviceStates states(services_.store, services_.registry, services_.events);
+  // What the completion needs of the message, copied: it outlives this call.
+  auto finish = [this, kind = topic.kind, sender, topic_name = message.topic,
+                 done = std::move(done)](core::Result<core::DeviceState> stored) {
+    core::Result<void> outcome;
+    if (!stored) outcome = tl::unexpected(stored.error());
+    Count(kind, outcome);
+    if (outcome) {
+      done(mqtt::ReasonCode::kSuccess);
+      return;
+    }
+    ms::Message refused;
+    refused.topic = topic_name;
+    Refuse(sender, refused, outcome.error());
+    done(ReasonFor(outcome.error().code));
+  };
+  states.ApplyReportedAsync(sender.device_id, sender.device_name, std::move(*update),
+                            std::move(finish));
+}
+
+mqtt::ReasonCode DeviceContract::OnPublish(const ms::Sender& sender, const ms::Message& message) {
+  RetryDesiredOnPublish(sender);
 
   const DeviceTopic topic = ClassifyTopic(message.topic, sender.device_name);
   if (topic.kind == TopicKind::kUnknown) {

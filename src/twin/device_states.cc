@@ -134,4 +134,57 @@ core::Result<core::DeviceState> DeviceStates::ApplyReported(core::DeviceId id,
   }
 }
 
+void DeviceStates::ApplyReportedAsync(
+    core::DeviceId id, std::string name, ReportedUpdate update,
+    std::function<void(core::Result<core::DeviceState>)> done) {
+  auto report = ExtractDeviceReport(update.patch);
+  if (!report) {
+    done(tl::unexpected(report.error()));
+    return;
+  }
+  if (!report->empty()) {
+    done(ApplyReported(id, name, update));
+    return;
+  }
+  std::string patch_text = json::serialize(update.patch);
+  if (auto ok = CheckSize("patch", patch_text.size()); !ok) {
+    done(tl::unexpected(ok.error()));
+    return;
+  }
+  // Set by the change (on the store's writer thread), read by the completion after it.
+  auto changed = std::make_shared<bool>(false);
+  auto change = [changed, based_on = update.based_on, desired_applied = update.desired_applied,
+                 patch = std::move(update.patch)](const core::DeviceState& current)
+      -> core::Result<std::optional<core::Store::ReportedChange>> {
+    *changed = false;
+    if (based_on && *based_on != current.reported_version) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("the reported state is at version {}, not {}",
+                                   current.reported_version, *based_on));
+    }
+    auto next = Patched("reported", current.reported_json, patch);
+    if (!next) return tl::unexpected(next.error());
+    *changed = *next != current.reported_json;
+    const bool acknowledges = desired_applied && *desired_applied != current.desired_acknowledged;
+    if (!*changed && !acknowledges) return std::nullopt;
+    return core::Store::ReportedChange{std::move(*next), desired_applied};
+  };
+  core::EventBus& events = events_;
+  auto finish = [&events, id, name = std::move(name), patch_text = std::move(patch_text), changed,
+                 done = std::move(done)](core::Result<core::DeviceState> stored) {
+    if (stored && *changed) {
+      // The same event as ApplyReported's, with the patch text serialised for the size check.
+      core::Event e;
+      e.type = "device.state.reported";
+      e.device_id = id;
+      e.data_json = fmt::format(R"({{"name":{},"version":{},"patch":{}}})",
+                                json::serialize(json::string(name)), stored->reported_version,
+                                patch_text);
+      events.Publish(std::move(e));
+    }
+    done(std::move(stored));
+  };
+  store_.UpdateReportedState(id, std::move(change), std::move(finish));
+}
+
 }  // namespace custos::twin

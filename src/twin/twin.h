@@ -22,6 +22,7 @@
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -99,6 +100,15 @@ class DeviceStates {
   // well-known member of the wrong type; kPayloadTooLarge as for PatchDesired.
   core::Result<core::DeviceState> ApplyReported(core::DeviceId id, std::string_view name,
                                                 const ReportedUpdate& update);
+  // ApplyReported for a caller that must not hold a thread while the write is committed (the
+  // MQTT device contract acknowledging a message): returns at once and calls `done` once,
+  // after the commit, with the outcome (core::Store::UpdateReportedState: `done` may run on the
+  // store's writer thread, so it must be quick and must not call the store). Updates of one
+  // device made one after another apply in that order, each merged on top of the one before.
+  // An update with well-known members also feeds the device model, a blocking write: it is
+  // applied synchronously by ApplyReported, and `done` is called before this returns.
+  void ApplyReportedAsync(core::DeviceId id, std::string name, ReportedUpdate update,
+                          std::function<void(core::Result<core::DeviceState>)> done);
 
   // Merges the measurements into the device's latest telemetry (member by member, so that
   // measurements sent apart are all kept) and publishes device.telemetry with what arrived.

@@ -132,10 +132,15 @@ asio::awaitable<void> Connection::ProcessPackets() {
       busy_ = false;
       last_packet_ms_ = SteadyMs(SteadyClock::now());
     } else if (auto* publish = std::get_if<Publish>(&packet)) {
-      busy_ = true;
-      co_await HandlePublish(*publish);
-      busy_ = false;
-      last_packet_ms_ = SteadyMs(SteadyClock::now());
+      HandlePublish(*publish);
+      if (InboundFull()) {
+        // Back-pressure: read nothing more until the handler answers. The client is waiting
+        // on us, so its keep-alive is not held against it meanwhile.
+        busy_ = true;
+        co_await WaitForRoom();
+        busy_ = false;
+        last_packet_ms_ = SteadyMs(SteadyClock::now());
+      }
     } else if (const auto* puback = std::get_if<Puback>(&packet)) {
       HandlePuback(*puback);
     } else if (const auto* subscribe = std::get_if<Subscribe>(&packet)) {
@@ -186,6 +191,7 @@ void Connection::Close(ReasonCode reason, bool tell) {
   }
   closing_since_ms_ = SteadyMs(SteadyClock::now());
   state_ = State::kClosing;
+  if (room_) room_->cancel();
   // The session and the handler learn of the end now, not when the client gets round to
   // closing its side.
   Finish();
@@ -203,6 +209,7 @@ void Connection::Send(const Packet& packet) {
     out_.clear();
     end_reason_ = ReasonCode::kQuotaExceeded;
     state_ = State::kClosing;
+    if (room_) room_->cancel();
     CloseNow();
     return;
   }
@@ -233,6 +240,7 @@ void Connection::HandshakeFailed() {
 void Connection::Ended() {
   const State state = state_.exchange(State::kEnded);
   if (state == State::kEnded) return;
+  if (room_) room_->cancel();
   CloseNow();
   Finish();
   ctx_.counters.connections_open.fetch_sub(1, std::memory_order_relaxed);

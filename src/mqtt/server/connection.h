@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
 #include <memory>
@@ -69,7 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   enum class State : std::uint8_t { kAwaitingConnect, kConnected, kClosing, kEnded };
 
   asio::awaitable<void> HandleConnect(Connect& connect);
-  asio::awaitable<void> HandlePublish(Publish& publish);
+  void HandlePublish(Publish& publish);
   void HandlePuback(const Puback& puback);
   void HandleSubscribe(const Subscribe& subscribe);
   void HandleUnsubscribe(const Unsubscribe& unsubscribe);
@@ -103,6 +104,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Publish MakePublish(const Outgoing& outgoing, std::optional<std::uint32_t> expiry_left) const;
   void SendPublish(const Publish& publish);
 
+  // A message of the client's handed to the handler and not answered yet. PUBACKs go out in
+  // the order the PUBLISHes came (v5 and v3.1.1 §4.6), so an answer waits for those before it.
+  struct Inbound {
+    std::uint16_t packet_id = 0;
+    bool acknowledge = false;  // QoS 1
+    bool answered = false;
+    ReasonCode reason = ReasonCode::kSuccess;
+  };
+  // The handler's answer to inbound message `seq`: sends every PUBACK now due, and lets a
+  // paused ProcessPackets go on once the window has room.
+  void Answered(std::uint64_t seq, ReasonCode reason);
+  bool InboundFull() const;
+  // Waits, reading nothing, until fewer than max_inflight_in messages are unanswered or the
+  // connection closes.
+  asio::awaitable<void> WaitForRoom();
+
   asio::any_io_executor strand_;
   const char* transport_;
   std::string address_;
@@ -135,6 +152,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint16_t window_ = 1;  // QoS 1 messages in flight to the client, at most
   std::uint32_t client_max_packet_ = kMaxPacketSize;
   std::vector<std::string> topic_aliases_;  // inbound aliases, index alias - 1
+  std::vector<Inbound> inbound_;  // in arrival order; no allocation while there is none
+  std::uint64_t inbound_front_seq_ = 0;  // the sequence number of inbound_.front()
+  std::unique_ptr<asio::steady_timer> room_;  // wakes WaitForRoom; exists only while it waits
 };
 
 }  // namespace custos::mqtt::server

@@ -1,3 +1,4 @@
+// The live connections, and the count of handler calls not answered yet.
 #include "mqtt/server/context.h"
 
 namespace custos::mqtt::server {
@@ -32,6 +33,21 @@ bool ConnectionSet::WaitEmpty(std::chrono::milliseconds timeout) {
 void ConnectionSet::Clear() {
   std::lock_guard lock(mu_);
   live_.clear();
+}
+
+void CallCount::Begin() {
+  std::lock_guard lock(mu_);
+  ++open_;
+}
+
+void CallCount::End() {
+  std::lock_guard lock(mu_);
+  if (--open_ == 0) cv_.notify_all();
+}
+
+bool CallCount::WaitZero(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [this] { return open_ == 0; });
 }
 
 }  // namespace custos::mqtt::server

@@ -53,6 +53,21 @@ class ConnectionSet {
   std::unordered_set<std::shared_ptr<Connection>> live_;
 };
 
+// Handler calls handed over and not answered yet, so that Stop() can wait for them: their
+// answers come back to connections that the server owns.
+class CallCount {
+ public:
+  void Begin();
+  void End();
+  // Whether none was left within `timeout`.
+  bool WaitZero(std::chrono::milliseconds timeout);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::size_t open_ = 0;
+};
+
 struct ServerContext {
   const ServerOptions& options;
   Services services;
@@ -66,6 +81,7 @@ struct ServerContext {
   std::vector<WorkerStrand>& device_strands;
   ConnectionSet& connections;
   std::atomic<bool>& stopping;
+  CallCount& handler_calls;
 
   WorkerStrand& DeviceStrand(core::DeviceId device) {
     return device_strands[static_cast<std::size_t>(device) % device_strands.size()];
@@ -96,8 +112,11 @@ asio::awaitable<std::invoke_result_t<F&>> RunOn(Executor executor, F fn) {
 
 // The DeviceHandler calls, on the device's strand, with exceptions caught and logged.
 asio::awaitable<void> CallOnConnect(ServerContext& ctx, const ConnectInfo& info);
-asio::awaitable<ReasonCode> CallOnPublish(ServerContext& ctx, const Sender& sender,
-                                          const Message& message);
+// Hands a device's message to DeviceHandler::OnPublishAsync on the device's strand and
+// returns at once; `done` is called once with the answer, from any thread (counted in
+// handler_calls until then).
+void PostOnPublish(ServerContext& ctx, Sender sender, Message message,
+                   DeviceHandler::PublishDone done);
 void PostOnDisconnect(ServerContext& ctx, DisconnectInfo info);
 // Publishes a device's Last Will through OnPublish (counted); operators have none.
 void PostWill(ServerContext& ctx, const Principal& principal, Message will);

@@ -2,7 +2,9 @@
 // crosses back into the server.
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <exception>
+#include <memory>
 
 #include "mqtt/server/context.h"
 
@@ -36,19 +38,33 @@ asio::awaitable<void> CallOnConnect(ServerContext& ctx, const ConnectInfo& info)
   co_await RunOn(ctx.DeviceStrand(info.device_id), std::move(call));
 }
 
-asio::awaitable<ReasonCode> CallOnPublish(ServerContext& ctx, const Sender& sender,
-                                          const Message& message) {
-  if (ctx.handler == nullptr) co_return ReasonCode::kSuccess;
+void PostOnPublish(ServerContext& ctx, Sender sender, Message message,
+                   DeviceHandler::PublishDone done) {
+  if (ctx.handler == nullptr) {
+    done(ReasonCode::kSuccess);
+    return;
+  }
+  ctx.handler_calls.Begin();
   DeviceHandler* handler = ctx.handler;
-  auto call = [handler, &sender, &message]() -> ReasonCode {
+  CallCount* calls = &ctx.handler_calls;
+  const core::DeviceId device = sender.device_id;
+  asio::post(ctx.DeviceStrand(device), [handler, calls, sender = std::move(sender),
+                                        message = std::move(message),
+                                        done = std::move(done)]() mutable {
+    // Exactly one answer, even from a handler that throws after (or instead of) answering.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto once = [calls, answered, done = std::move(done)](ReasonCode reason) {
+      if (answered->exchange(true)) return;
+      done(reason);
+      calls->End();
+    };
     try {
-      return handler->OnPublish(sender, message);
+      handler->OnPublishAsync(sender, message, once);
     } catch (...) {
       LogException("OnPublish", sender.device_id);
-      return ReasonCode::kImplementationSpecificError;
+      once(ReasonCode::kImplementationSpecificError);
     }
-  };
-  co_return co_await RunOn(ctx.DeviceStrand(sender.device_id), std::move(call));
+  });
 }
 
 void PostOnDisconnect(ServerContext& ctx, DisconnectInfo info) {

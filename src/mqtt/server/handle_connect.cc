@@ -51,6 +51,7 @@ Connack Connection::MakeConnack(const Connect& connect, bool session_present, bo
   Properties& p = ack.properties;
   p.SetMaximumPacketSize(options.max_packet_size);
   p.SetMaximumQos(QoS::kAtLeastOnce);
+  p.SetReceiveMaximum(std::max<std::uint16_t>(1, options.max_inflight_in));
   p.SetRetainAvailable(false);
   p.SetSharedSubscriptionAvailable(false);
   if (options.topic_alias_maximum > 0) p.SetTopicAliasMaximum(options.topic_alias_maximum);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/device.h"
@@ -54,9 +55,9 @@ struct DisconnectInfo {
 
 // Callbacks for device connections; operators' connections are not reported. They run on the
 // server's worker threads, never on a socket thread, and the calls for one device come one
-// at a time and in order (OnConnect, its OnPublish calls, OnDisconnect): a slow callback holds
-// up that device only, and its connection reads nothing more meanwhile. A callback must not
-// throw (an exception is logged and taken as Implementation specific error).
+// at a time and in order (OnConnect, its OnPublishAsync calls, OnDisconnect): a slow callback
+// holds up that device only. A callback must not throw (an exception is logged and taken as
+// Implementation specific error).
 class DeviceHandler {
  public:
   virtual ~DeviceHandler() = default;
@@ -70,6 +71,20 @@ class DeviceHandler {
   // Implementation specific error, Not authorized, Quota exceeded, Payload format invalid.
   // A 3.1.1 device is always acknowledged (3.1.1 has no way to say no).
   virtual ReasonCode OnPublish(const Sender& sender, const Message& message) = 0;
+
+  // How OnPublishAsync answers: once, from any thread, with what OnPublish would return.
+  using PublishDone = std::function<void(ReasonCode)>;
+  // OnPublish for a handler that must not hold the worker thread while a message is stored
+  // (a QoS 1 PUBACK waits for its commit): it may call `done` before returning or later, from
+  // any thread (the store's writer thread, after the commit). `sender` and `message` live only
+  // until it returns. The next message of the device may be handed over before `done` of this
+  // one came: the handler keeps them in order (the device contract queues them to the store's
+  // writer in order). The server still sends a device its PUBACKs in the order its PUBLISHes
+  // came (MQTT 5.0 and 3.1.1, section 4.6), and stops reading the connection while
+  // ServerOptions::max_inflight_in of its messages are unanswered. The default calls OnPublish.
+  virtual void OnPublishAsync(const Sender& sender, const Message& message, PublishDone done) {
+    done(OnPublish(sender, message));
+  }
 };
 
 }  // namespace custos::mqtt::server

@@ -31,11 +31,11 @@ struct ServerOptions {
   TlsOptions tls;
 
   int io_threads = 2;      // threads running the sockets
-  // Threads running authentication and the DeviceHandler. A handler call may wait for a
-  // durable store write (group commit) before its QoS 1 PUBACK; the number of calls waiting
-  // at once bounds how many writes share a commit, so this is sized for waiting, not for
-  // CPUs (4 gave 1,100 reported-state messages/s in bench/mqtt.sh, 64 gave 13,000).
-  int worker_threads = 64;
+  // Threads running authentication and the DeviceHandler. A message the handler stores
+  // asynchronously (DeviceHandler::OnPublishAsync: reported state) holds no thread while its
+  // commit is awaited, so this is sized for the blocking calls left: authentication (SQLite
+  // reads) and the handler's synchronous paths (telemetry, logs, requests).
+  int worker_threads = 8;
 
   // The largest packet accepted from a client, announced to v5 clients in CONNACK; a larger
   // one ends the connection (v5 DISCONNECT 0x95 Packet too large).
@@ -62,6 +62,11 @@ struct ServerOptions {
   // QoS 1 messages sent to a device and not yet acknowledged, at most (the device's Receive
   // Maximum lowers it).
   std::uint16_t max_inflight = 32;
+  // Messages from a device handed to the handler and not yet answered (QoS 1: not yet
+  // acknowledged), at most; announced to v5 clients as the server's Receive Maximum. At the
+  // bound the connection reads nothing more until an answer comes: a slow store pushes back
+  // on the devices instead of queueing without bound (at most this many per connection).
+  std::uint16_t max_inflight_in = 32;
   // Bytes written to a connection and not yet taken by the socket; beyond it the device is
   // a slow consumer and its connection is closed.
   std::size_t max_outbound_bytes = 1 << 20;

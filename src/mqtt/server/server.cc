@@ -42,8 +42,8 @@ class Server::Impl {
         work_(asio::make_work_guard(ioc_)),
         workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))),
         strands_(MakeStrands(workers_)),
-        ctx_{options_,   services, handler,  counters_,    sessions_, authenticator_,
-             admission_, workers_, strands_, connections_, stopping_},
+        ctx_{options_,   services, handler,  counters_,    sessions_,      authenticator_,
+             admission_, workers_, strands_, connections_, stopping_, handler_calls_},
         sweep_(ioc_),
         events_(ctx_) {}
 
@@ -87,6 +87,12 @@ class Server::Impl {
     connections_.ForEach([](const auto& c) { c->Kick(ReasonCode::kServerShuttingDown); });
     if (!connections_.WaitEmpty(std::chrono::milliseconds(options_.shutdown_grace_ms))) {
       spdlog::warn("mqtt: connections still open after {} ms; closing them",
+                   options_.shutdown_grace_ms);
+    }
+    // Answers still on their way (a commit in progress) come back to connections and the
+    // io_context: wait for them while both are here.
+    if (!handler_calls_.WaitZero(std::chrono::milliseconds(options_.shutdown_grace_ms))) {
+      spdlog::warn("mqtt: device messages still unanswered after {} ms",
                    options_.shutdown_grace_ms);
     }
     work_.reset();
@@ -163,6 +169,7 @@ class Server::Impl {
   ConnectionSet connections_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
+  CallCount handler_calls_;
   // Destroyed in reverse: the pool, listeners and timers go before the io_context they use.
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;

@@ -22,9 +22,14 @@
 //   subscribe to `events/...` only: the core::EventBus events, topic `events/` + the event
 //   type with '.' as '/' (e.g. `events/device/online`), payload the JSON of the REST event
 //   stream. Operators may not publish.
-// - Server side: device messages go to DeviceHandler::OnPublish (on a worker thread, one at a
-//   time per device, in order); Server::Publish sends a message to a device through its
-//   session's subscriptions, queued while it is offline if its session is persistent.
+// - Server side: device messages go to DeviceHandler::OnPublishAsync (on a worker thread, one
+//   at a time per device, in order), which answers when it likes (the device contract: after
+//   the store committed the message), so no thread waits on a commit. PUBACKs go out in the
+//   order the PUBLISHes came (v5 and v3.1.1 §4.6); at most max_inflight_in messages of a
+//   connection are unanswered (v5 CONNACK Receive Maximum), and at that bound the connection
+//   reads nothing more until an answer comes, so a slow store pushes back on the devices.
+//   Server::Publish sends a message to a device through its session's subscriptions, queued
+//   while it is offline if its session is persistent.
 // - QoS: 0 and 1. QoS 2 is refused: v5 CONNACK announces Maximum QoS 1, a QoS 2 PUBLISH ends
 //   the connection (v5 DISCONNECT 0x9B), a QoS 2 Will is refused (CONNACK 0x9B), a QoS 2
 //   subscription is granted QoS 1. Retained messages are not kept (v5: Retain Available 0).
