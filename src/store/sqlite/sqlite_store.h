@@ -51,12 +51,12 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;        // how long to wait for a lock held by another process
   // Whole devices kept in memory for GetDevice (about 1 KiB each); 0 turns the cache off.
   std::size_t device_cache_entries = 1'100'000;
-  // The writer's page cache: large enough to hold the index pages a big import keeps
-  // touching, so that each is read once and written once per transaction.
-  int writer_cache_kib = 64 * 1024;
+  // The writer connection's page cache. (64 MiB imported 1,000,000 devices in the same CPU
+  // time as 8 MiB: 24.8 s against 24.5 s.)
+  int writer_cache_kib = 8 * 1024;
   // The writer checkpoints the WAL into the database once it holds this many pages (4 KiB),
   // as SQLite's wal_autocheckpoint would.
-  int wal_autocheckpoint_pages = 8192;
+  int wal_autocheckpoint_pages = 1000;
 };
 
 // Opens (creating if needed) and migrates the database, refreshes stale planner statistics
