@@ -3,6 +3,7 @@
 // the route's role. Internal to the api module.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <vector>
 
@@ -81,6 +82,8 @@ HandlerResult ListDeviceOperations(const Services& s, Request& req);
 HandlerResult ListOperations(const Services& s, Request& req);
 HandlerResult GetOperation(const Services& s, Request& req);
 HandlerResult CancelOperation(const Services& s, Request& req);
+// An operation as GET /operations/{id} answers it (also in the 202 of a queued LwM2M request).
+boost::json::object OperationToJson(const core::Operation& op);
 // POST /operations/bulk: one operation per device of a group or a filter.
 HandlerResult CreateBulkOperations(const Services& s, Request& req);
 

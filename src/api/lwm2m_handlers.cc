@@ -1,5 +1,6 @@
 // LwM2M device management (docs/api.md, "LwM2M device management"): each route names one
-// operation, the LwM2M server (through Services::lwm2m) runs it and waits for the device.
+// operation, the LwM2M server (through Services::lwm2m) runs it and waits for the device; for
+// a device asleep in queue mode it becomes an operation of the engine instead (202).
 #include <boost/json.hpp>
 
 #include "api/error_response.h"
@@ -52,9 +53,34 @@ core::Result<Lwm2mCall> NewCall(const Services& s, const Request& req, Kind kind
   return call;
 }
 
-HandlerResult Run(const Services& s, const Lwm2mCall& call, int status = 200) {
+// 202 {"queued": true, "operation": ...} with the operation's Location.
+Response QueuedResponse(const core::Operation& op) {
+  Response res = JsonResponse(
+      202, boost::json::object{{"queued", true}, {"operation", OperationToJson(op)}});
+  res.headers.emplace_back("Location", "/api/v1/operations/" + std::to_string(op.id));
+  return res;
+}
+
+// Sends `call` and answers with the device's answer; or, for a device asleep in queue mode
+// (unless ?queue=false), queues it as an operation (202) or refuses what cannot wait (409).
+HandlerResult Run(const Services& s, const Request& req, const Lwm2mCall& call,
+                  int status = 200) {
   if (s.lwm2m == nullptr) {
     return ErrorResponse(503, "lwm2m_unavailable", "the LwM2M server is not running");
+  }
+  auto queue = QueryBool(req, "queue", true);
+  if (!queue) return tl::unexpected(queue.error());
+  auto timeout = QueryInt(req, "timeout", 1, 366LL * 86400);
+  if (!timeout) return tl::unexpected(timeout.error());
+  // Listing observations and a passive cancel are the server's business alone.
+  const bool server_side =
+      call.kind == Kind::kObservations || (call.kind == Kind::kCancelObservation && !call.active);
+  if (*queue && !server_side && s.lwm2m->Asleep(call.device)) {
+    std::optional<std::int64_t> timeout_ms;
+    if (*timeout) timeout_ms = **timeout * 1000;
+    auto op = s.lwm2m->Enqueue(call, req.actor, timeout_ms);
+    if (!op) return FailureResponse(op.error());
+    return QueuedResponse(*op);
   }
   auto answer = s.lwm2m->Call(call);
   if (!answer) return FailureResponse(answer.error());
@@ -113,19 +139,19 @@ HandlerResult Lwm2mGet(const Services& s, Request& req) {
   auto call = NewCall(s, req, req.Query("discover") ? Kind::kDiscover : Kind::kRead);
   if (!call) return tl::unexpected(call.error());
   if (const std::string* format = req.Query("format")) call->format = *format;
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mPut(const Services& s, Request& req) {
   auto call = NewCallWithBody(s, req, Kind::kWrite, /*object_only=*/false);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mPatch(const Services& s, Request& req) {
   auto call = NewCallWithBody(s, req, Kind::kWritePartial, /*object_only=*/false);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mPost(const Services& s, Request& req) {
@@ -138,7 +164,7 @@ HandlerResult Lwm2mPost(const Services& s, Request& req) {
   if (depth == 1) {
     auto call = NewCallWithBody(s, req, Kind::kCreate, /*object_only=*/false);
     if (!call) return tl::unexpected(call.error());
-    return Run(s, *call, 201);
+    return Run(s, req, *call, 201);
   }
   auto call = NewCall(s, req, Kind::kExecute);
   if (!call) return tl::unexpected(call.error());
@@ -148,43 +174,43 @@ HandlerResult Lwm2mPost(const Services& s, Request& req) {
   auto arguments = OptionalString(*body, "arguments");
   if (!arguments) return tl::unexpected(arguments.error());
   call->arguments = arguments->value_or("");
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mDelete(const Services& s, Request& req) {
   auto call = NewCall(s, req, Kind::kDelete);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mWriteAttributes(const Services& s, Request& req) {
   auto call = NewCallWithBody(s, req, Kind::kWriteAttributes, /*object_only=*/true);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mReadComposite(const Services& s, Request& req) {
   auto call = NewCallWithPaths(s, req, Kind::kReadComposite);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mWriteComposite(const Services& s, Request& req) {
   auto call = NewCallWithBody(s, req, Kind::kWriteComposite, /*object_only=*/true);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mObserve(const Services& s, Request& req) {
   auto call = NewCallWithPaths(s, req, Kind::kObserve);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call, 201);
+  return Run(s, req, *call, 201);
 }
 
 HandlerResult Lwm2mListObservations(const Services& s, Request& req) {
   auto call = NewCall(s, req, Kind::kObservations);
   if (!call) return tl::unexpected(call.error());
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 HandlerResult Lwm2mCancelObservation(const Services& s, Request& req) {
@@ -194,7 +220,7 @@ HandlerResult Lwm2mCancelObservation(const Services& s, Request& req) {
   auto passive = QueryBool(req, "passive", false);
   if (!passive) return tl::unexpected(passive.error());
   call->active = !*passive;
-  return Run(s, *call);
+  return Run(s, req, *call);
 }
 
 }  // namespace custos::api::handlers

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <tl/expected.hpp>
 #include <vector>
@@ -55,6 +57,19 @@ class Lwm2mPort {
   // Runs `call` and waits for its answer (the configured request timeout at most: then 504).
   // Blocks: the handlers call it on the worker pool.
   virtual tl::expected<boost::json::value, Lwm2mFailure> Call(const Lwm2mCall& call) = 0;
+
+  // Queue mode (docs/lwm2m.md, "Queue mode"). Whether the device is registered in queue mode
+  // and asleep now (not within lwm2m.queue_awake_s of its last Register or Update), so that
+  // a request sent now would go unanswered.
+  virtual bool Asleep(core::DeviceId device) = 0;
+  // Holds `call` for the sleeping device as an operation of the engine, requested by `actor`,
+  // that goes out when the device next registers or updates; its deadline is `timeout_ms`
+  // from now (unset: lwm2m.queue_deadline_s). Fails with 409 "not_queueable" for a call that
+  // cannot wait (observe, cancel-observation), 429 "queue_full" when the device already has
+  // lwm2m.queue_max_per_device unfinished operations, 503 when operations do not run, and
+  // the engine's refusal otherwise.
+  virtual tl::expected<core::Operation, Lwm2mFailure> Enqueue(
+      const Lwm2mCall& call, const core::Actor& actor, std::optional<std::int64_t> timeout_ms) = 0;
 };
 
 }  // namespace custos::api

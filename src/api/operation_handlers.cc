@@ -23,6 +23,8 @@ js::value ObjectOf(const std::string& text) {
   return ec ? js::value(js::object()) : v;
 }
 
+}  // namespace
+
 js::object OperationToJson(const core::Operation& op) {
   js::object o;
   o["id"] = op.id;
@@ -48,6 +50,8 @@ js::object OperationToJson(const core::Operation& op) {
   o["updated_at"] = core::FormatTime(op.updated_at);
   return o;
 }
+
+namespace {
 
 core::Result<ops::Engine*> EngineOf(const Services& s) {
   if (s.operations == nullptr) {

@@ -135,6 +135,18 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     c.lwm2m_queue_awake_s = static_cast<int>(*v);
     return {};
   }
+  if (key == "lwm2m.queue_max_per_device") {
+    auto v = ParseUnsigned(key, value, 1, 1000);
+    if (!v) return tl::unexpected(v.error());
+    c.lwm2m_queue_max_per_device = static_cast<int>(*v);
+    return {};
+  }
+  if (key == "lwm2m.queue_deadline_s") {
+    auto v = ParseUnsigned(key, value, 1, 366LL * 86400);
+    if (!v) return tl::unexpected(v.error());
+    c.lwm2m_queue_deadline_s = static_cast<std::int64_t>(*v);
+    return {};
+  }
   if (key == "data_dir") {
     if (value.empty()) return MakeError(ErrorCode::kInvalidArgument, "data_dir: empty");
     c.data_dir = value;
@@ -259,7 +271,8 @@ const std::vector<std::string>& ConfigKeys() {
       "lwm2m.request_timeout_s", "lwm2m.profile.default.read", "lwm2m.profile.default.observe",
       "operations.default_timeout_s", "operations.max_attempts", "operations.retry_initial_s",
       "operations.battery_threshold", "firmware.max_size",
-      "lwm2m.models_dir", "lwm2m.queue_awake_s"};
+      "lwm2m.models_dir", "lwm2m.queue_awake_s",
+      "lwm2m.queue_max_per_device", "lwm2m.queue_deadline_s"};
   return kKeys;
 }
 

@@ -27,6 +27,8 @@
 //   lwm2m.profile.default.observe CUSTOS_LWM2M_PROFILE_DEFAULT_OBSERVE (paths, comma-separated)
 //   lwm2m.models_dir          CUSTOS_LWM2M_MODELS_DIR     --lwm2m-models-dir  (DDF XML files)
 //   lwm2m.queue_awake_s       CUSTOS_LWM2M_QUEUE_AWAKE_S  --lwm2m-queue-awake-s
+//   lwm2m.queue_max_per_device CUSTOS_LWM2M_QUEUE_MAX_PER_DEVICE --lwm2m-queue-max-per-device
+//   lwm2m.queue_deadline_s    CUSTOS_LWM2M_QUEUE_DEADLINE_S --lwm2m-queue-deadline-s
 //   firmware.max_size         CUSTOS_FIRMWARE_MAX_SIZE    --firmware-max-size  (bytes)
 //
 // Other LwM2M device profiles exist only in the file: lwm2m.profile.NAME.read and .observe,
@@ -97,6 +99,11 @@ struct Config {
   // and how long a queue-mode device is taken as awake after it last talked to the server.
   std::filesystem::path lwm2m_models_dir;
   int lwm2m_queue_awake_s = 93;
+  // Queue mode through the REST API: a request for a sleeping device becomes an operation,
+  // refused (429) when the device already has this many unfinished ones; its deadline when
+  // the request names none (?timeout=).
+  int lwm2m_queue_max_per_device = 64;
+  std::int64_t lwm2m_queue_deadline_s = 86400;
   // Remote operations (docs/remote-operations.md): the deadline of an operation that names
   // none, how many undelivered attempts before it fails, the first retry's delay (doubling
   // after), and the battery percentage firmware updates wait for.

@@ -9,17 +9,12 @@
 #include <chrono>
 #include <string_view>
 
+#include "app/lwm2m_operation.h"
 #include "core/core.h"
 #include "lwm2m/server/server.h"
 #include "ops/ops.h"
 
 namespace custos::app {
-
-// What an operation's kind and parameters ask of the device manager, or kInvalidArgument.
-// reboot: Execute /3/0/4; factory_reset: Execute /3/0/5; read {"path", "format"}; write
-// {"path", "value"} (replace) or {"path", "values"} (partial update); execute {"path",
-// "arguments"}; configure like write.
-core::Result<lwm2m::server::ManagementCall> ManagementCallOf(const core::Operation& op);
 
 class Lwm2mDelivery final : public ops::Deliverer {
  public:
@@ -35,13 +30,13 @@ class Lwm2mDelivery final : public ops::Deliverer {
         awake_(awake) {}
 
   std::string_view Protocol() const override { return "lwm2m"; }
-  // reboot, factory_reset, read, write, execute and configure.
+  // reboot, factory_reset, read, write, execute, configure and custom (app/lwm2m_operation.h).
   bool Supports(core::OperationKind kind) const override;
   // Registered, and either not in queue mode or within `awake` of its last Register/Update.
   bool Reachable(const core::Device& device) const override;
   // A 2.xx answer: succeeded with the typed result; a CoAP error: failed with its code; no
   // answer in time or no registration: undelivered (the engine tries again); parameters
-  // that make no request: failed at once.
+  // that make no request (ManagementCallOf, or the device manager's checks): failed at once.
   void Deliver(const core::Operation& op, const core::Device& device) override;
 
  private:

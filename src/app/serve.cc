@@ -224,7 +224,12 @@ int Serve(int argc, char** argv, char** envp) {
   http_options.max_import_bytes = config->http_max_import_bytes;
   http_options.io_threads = config->http_io_threads;
   http_options.worker_threads = config->http_worker_threads;
-  Lwm2mGateway lwm2m_gateway;  // attached to the device manager once CoAP runs
+  // Attached to the device manager once CoAP runs; queues requests for sleeping devices.
+  Lwm2mGateway lwm2m_gateway(
+      &operations, clock,
+      Lwm2mQueueOptions{std::chrono::seconds(config->lwm2m_queue_awake_s),
+                        config->lwm2m_queue_max_per_device,
+                        config->lwm2m_queue_deadline_s * 1000});
   auto http = api::HttpServer::Start(
       http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway,
                                   &operations, firmware->get()});
@@ -239,7 +244,7 @@ int Serve(int argc, char** argv, char** envp) {
     (*http)->Stop();
     return 1;
   }
-  lwm2m_gateway.Attach((*coap)->devices());
+  lwm2m_gateway.Attach((*coap)->devices(), &(*coap)->registrations());
   (*coap)->ServeFirmware(firmware->get());
   // LwM2M operations go out through the device manager; every Register and Update is a
   // contact, when what waits for a queue-mode device goes out.

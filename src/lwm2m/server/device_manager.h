@@ -154,6 +154,9 @@ class DeviceManager {
   // parsed here: kInvalidArgument for a bad path, format or body. Blocks: call it from a
   // worker thread, never an I/O thread.
   DmResult<boost::json::value> Call(const ManagementCall& call);
+  // Starts `call` without waiting: `reply` runs once with the answer, a parse failure
+  // (kInvalidArgument) or a refusal, as for the operation the call names. Never blocks.
+  void Start(const ManagementCall& call, Reply reply);
 
   // The registration interface tells the manager what it did. A new registration: earlier
   // observations are forgotten, then the profile is read and observed. An Update: a contact,

@@ -39,25 +39,37 @@ DmResult<std::vector<Path>> ParseCallPaths(const std::vector<std::string>& texts
 
 DmResult<boost::json::value> DeviceManager::Call(const ManagementCall& call) {
   if (call.kind == Kind::kObservations) return ListObservations(call.device);
-
   auto promise = std::make_shared<std::promise<DmResult<boost::json::value>>>();
   auto future = promise->get_future();
-  Reply reply = [promise](DmResult<boost::json::value> result) {
+  Start(call, [promise](DmResult<boost::json::value> result) {
     promise->set_value(std::move(result));
-  };
+  });
+  if (future.wait_for(options_.request_timeout) != std::future_status::ready) {
+    return MakeDmError(
+        ErrorCode::kTimeout, "timeout",
+        fmt::format("the device did not answer within {} ms", options_.request_timeout.count()));
+  }
+  return future.get();
+}
+
+void DeviceManager::Start(const ManagementCall& call, Reply reply) {
+  if (call.kind == Kind::kObservations) {
+    reply(ListObservations(call.device));
+    return;
+  }
   const bool composite = call.kind == Kind::kReadComposite || call.kind == Kind::kObserve;
   const bool pathless =
       composite || call.kind == Kind::kWriteComposite || call.kind == Kind::kCancelObservation;
   Path path;
   if (!pathless) {
     auto parsed = ParseCallPath(call.path);
-    if (!parsed) return tl::unexpected(parsed.error());
+    if (!parsed) return reply(tl::unexpected(parsed.error()));
     path = *parsed;
   }
   std::vector<Path> paths;
   if (composite) {
     auto parsed = ParseCallPaths(call.paths);
-    if (!parsed) return tl::unexpected(parsed.error());
+    if (!parsed) return reply(tl::unexpected(parsed.error()));
     paths = std::move(*parsed);
   }
   switch (call.kind) {
@@ -66,59 +78,54 @@ DmResult<boost::json::value> DeviceManager::Call(const ManagementCall& call) {
       if (!call.format.empty()) {
         auto parsed = ParseFormatName(call.format);
         if (!parsed) {
-          return MakeDmError(ErrorCode::kInvalidArgument, "bad_format", parsed.error().message);
+          return reply(
+              MakeDmError(ErrorCode::kInvalidArgument, "bad_format", parsed.error().message));
         }
         format = *parsed;
       }
       Read(call.device, path, format, std::move(reply));
-      break;
+      return;
     }
     case Kind::kDiscover:
       Discover(call.device, path, std::move(reply));
-      break;
+      return;
     case Kind::kWrite:
     case Kind::kWritePartial:
       Write(call.device, path, call.body, call.kind == Kind::kWritePartial, std::move(reply));
-      break;
+      return;
     case Kind::kWriteAttributes: {
       auto attributes = AttributesFromJson(call.body);
       if (!attributes) {
-        return MakeDmError(ErrorCode::kInvalidArgument, "invalid_attributes",
-                           attributes.error().message);
+        return reply(MakeDmError(ErrorCode::kInvalidArgument, "invalid_attributes",
+                                 attributes.error().message));
       }
       WriteAttributes(call.device, path, *attributes, std::move(reply));
-      break;
+      return;
     }
     case Kind::kExecute:
       Execute(call.device, path, call.arguments, std::move(reply));
-      break;
+      return;
     case Kind::kCreate:
       Create(call.device, path, call.body, std::move(reply));
-      break;
+      return;
     case Kind::kDelete:
       Delete(call.device, path, std::move(reply));
-      break;
+      return;
     case Kind::kReadComposite:
       ReadComposite(call.device, std::move(paths), std::move(reply));
-      break;
+      return;
     case Kind::kWriteComposite:
       WriteComposite(call.device, call.body, std::move(reply));
-      break;
+      return;
     case Kind::kObserve:
       Observe(call.device, std::move(paths), std::move(reply));
-      break;
+      return;
     case Kind::kCancelObservation:
       CancelObservation(call.device, call.observation, call.active, std::move(reply));
-      break;
+      return;
     case Kind::kObservations:
-      break;
+      return;
   }
-  if (future.wait_for(options_.request_timeout) != std::future_status::ready) {
-    return MakeDmError(
-        ErrorCode::kTimeout, "timeout",
-        fmt::format("the device did not answer within {} ms", options_.request_timeout.count()));
-  }
-  return future.get();
 }
 
 }  // namespace custos::lwm2m::server
