@@ -98,6 +98,7 @@ int RunWith(int argc, const char* const* argv, Io& io, const EnvLookup& env,
   AddLwm2mCommands(app, chosen);
   AddOperationCommands(app, chosen);
   AddFirmwareCommands(app, chosen);
+  AddCampaignCommands(app, chosen);
   AddWindowCommands(app, chosen);
 
   try {

@@ -56,6 +56,7 @@ void AddEventsCommand(CLI::App& app, Action& chosen);
 void AddLwm2mCommands(CLI::App& app, Action& chosen);
 void AddOperationCommands(CLI::App& app, Action& chosen);
 void AddFirmwareCommands(CLI::App& app, Action& chosen);
+void AddCampaignCommands(CLI::App& app, Action& chosen);
 void AddWindowCommands(CLI::App& app, Action& chosen);
 
 // The verbs of `devices`, by file.
