@@ -259,14 +259,19 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
           break;
         } else {
           req.body = std::move(parser.get().body());
-          const RestApi* api = &state.api;
-          auto work = [api, resolution, req = std::move(req)]() mutable {
-            Response r = api->Run(resolution, req);
-            return std::make_pair(std::move(r), std::move(req));
-          };
-          auto answered = co_await RunOnWorker(state.workers, std::move(work));
-          res = std::move(answered.first);
-          req = std::move(answered.second);
+          // Answered here when memory has all it takes: no hop to the worker pool and back.
+          if (auto fast = state.api.AnswerFromMemory(resolution, req)) {
+            res = std::move(*fast);
+          } else {
+            const RestApi* api = &state.api;
+            auto work = [api, resolution, req = std::move(req)]() mutable {
+              Response r = api->Run(resolution, req);
+              return std::make_pair(std::move(r), std::move(req));
+            };
+            auto answered = co_await RunOnWorker(state.workers, std::move(work));
+            res = std::move(answered.first);
+            req = std::move(answered.second);
+          }
         }
       }
     }

@@ -106,6 +106,14 @@ HandlerResult GetDevice(const Services& s, Request& req) {
   return DeviceResponse(200, *device);
 }
 
+std::optional<Response> GetDeviceFromMemory(const Services& s, Request& req) {
+  auto id = PathId(req, "id", "device");
+  if (!id) return std::nullopt;
+  auto device = s.store.CachedDevice(*id);
+  if (!device) return std::nullopt;
+  return DeviceResponse(200, *device);
+}
+
 HandlerResult PatchDevice(const Services& s, Request& req) {
   auto id = PathId(req, "id", "device");
   if (!id) return tl::unexpected(id.error());

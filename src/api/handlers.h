@@ -24,6 +24,8 @@ using HandlerResult = core::Result<Response>;
 HandlerResult CreateDevice(const Services& s, Request& req);
 HandlerResult ListDevices(const Services& s, Request& req);
 HandlerResult GetDevice(const Services& s, Request& req);
+// GetDevice's answer from the store's memory, or nullopt (router.h MemoryHandler).
+std::optional<Response> GetDeviceFromMemory(const Services& s, Request& req);
 HandlerResult PatchDevice(const Services& s, Request& req);
 HandlerResult DeleteDevice(const Services& s, Request& req);
 HandlerResult DisableDevice(const Services& s, Request& req);

@@ -83,6 +83,27 @@ Response RestApi::Run(const Router::Resolution& resolution, Request& req) const 
   }
 }
 
+std::optional<Response> RestApi::AnswerFromMemory(const Router::Resolution& resolution,
+                                                  Request& req) const {
+  if (resolution.outcome != Router::Resolution::Outcome::kFound) return std::nullopt;
+  const Route& route = *resolution.route;
+  if (route.from_memory == nullptr) return std::nullopt;
+  try {
+    if (route.role) {
+      std::string_view secret = BearerSecret(req.Header("authorization"));
+      if (secret.empty()) return std::nullopt;  // Run gives the 401
+      auto actor = services_.tokens.AuthenticateFromMemory(secret);
+      if (!actor || !*actor) return std::nullopt;  // unknown here, or refused: Run says why
+      if (!core::TokenService::Authorize(**actor, *route.role)) return std::nullopt;
+      req.actor = std::move(**actor);
+    }
+    req.path_params = resolution.params;
+    return route.from_memory(services_, req);
+  } catch (...) {
+    return std::nullopt;  // Run will answer, and log whatever it is
+  }
+}
+
 Response RestApi::Handle(Request& req) const { return Run(Resolve(req.method, req.path), req); }
 
 }  // namespace custos::api

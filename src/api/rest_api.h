@@ -28,6 +28,12 @@ class RestApi {
   // the route's handler. Never throws: an escaped exception becomes a 500.
   Response Run(const Router::Resolution& resolution, Request& req) const;
 
+  // Run's answer when the route has a memory handler and both the caller's token and what
+  // the handler reads are in memory; nullopt otherwise (then call Run on the worker pool).
+  // Never blocks and never throws, so the connection calls it on its I/O thread.
+  std::optional<Response> AnswerFromMemory(const Router::Resolution& resolution,
+                                           Request& req) const;
+
   // Resolve and Run.
   Response Handle(Request& req) const;
 

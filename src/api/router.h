@@ -23,6 +23,9 @@ enum class RouteKind { kPlain, kImport, kEventStream, kFirmwareUpload };
 // Handlers are plain functions of the services and the request, so that the route table is
 // static data (Routes() lists it without a server).
 using Handler = core::Result<Response> (*)(const Services&, Request&);
+// A handler's fast path: the answer if everything it needs is in memory (it must not block:
+// it runs on an I/O thread), nullopt to leave the request to `handler` on the worker pool.
+using MemoryHandler = std::optional<Response> (*)(const Services&, Request&);
 
 struct Route {
   std::string method;
@@ -30,6 +33,7 @@ struct Route {
   std::optional<core::Role> role;  // minimum role; nullopt: no token needed
   RouteKind kind = RouteKind::kPlain;
   Handler handler = nullptr;  // null for routes the connection serves itself
+  MemoryHandler from_memory = nullptr;  // optional fast path of a kPlain route
 };
 
 class Router {

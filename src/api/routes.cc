@@ -22,7 +22,7 @@ std::vector<Route> BuildTable() {
       {"POST", "/api/v1/devices", kOperator, plain, &h::CreateDevice},
       {"POST", "/api/v1/devices/import", kOperator, RouteKind::kImport, nullptr},
       {"GET", "/api/v1/devices", kViewer, plain, &h::ListDevices},
-      {"GET", "/api/v1/devices/{id}", kViewer, plain, &h::GetDevice},
+      {"GET", "/api/v1/devices/{id}", kViewer, plain, &h::GetDevice, &h::GetDeviceFromMemory},
       {"PATCH", "/api/v1/devices/{id}", kOperator, plain, &h::PatchDevice},
       {"DELETE", "/api/v1/devices/{id}", kOperator, plain, &h::DeleteDevice},
       {"POST", "/api/v1/devices/{id}/disable", kOperator, plain, &h::DisableDevice},

@@ -149,6 +149,9 @@ class TokenService {
 
   // The actor behind a bearer secret; kUnauthenticated if unknown, revoked or expired.
   Result<Actor> Authenticate(std::string_view secret);
+  // Authenticate's answer when it needs no store access (the token is known in memory and
+  // its last_used_at is not due); nullopt otherwise. Never blocks on the store.
+  std::optional<Result<Actor>> AuthenticateFromMemory(std::string_view secret);
   // kPermissionDenied unless actor's role is at least `required`.
   static Result<void> Authorize(const Actor& actor, Role required);
 

@@ -66,6 +66,28 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   return Actor{token->id, token->name, token->role};
 }
 
+std::optional<Result<Actor>> TokenService::AuthenticateFromMemory(std::string_view secret) {
+  if (secret.empty() || secret.size() > 512) return std::nullopt;
+  const std::string hash = Sha256Hex(secret);
+  std::optional<OperatorToken> token;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(hash); it != cache_.end()) token = it->second;
+  }
+  if (!token) return std::nullopt;
+  if (!ConstantTimeEquals(token->secret_hash, hash)) return std::nullopt;
+  const TimeMs now = clock_.Now();
+  if (token->revoked_at || (token->expires_at && *token->expires_at <= now)) {
+    return MakeError(ErrorCode::kUnauthenticated, "invalid or expired token");
+  }
+  {
+    std::lock_guard lock(touch_mu_);
+    auto last = last_touch_.find(token->id);
+    if (last == last_touch_.end() || now - last->second >= kTouchInterval) return std::nullopt;
+  }
+  return Actor{token->id, token->name, token->role};
+}
+
 Result<void> TokenService::Authorize(const Actor& actor, Role required) {
   if (static_cast<int>(actor.role) >= static_cast<int>(required)) return {};
   return MakeError(ErrorCode::kPermissionDenied,
