@@ -99,6 +99,15 @@ HandlerResult ListGroupMaintenanceWindows(const Services& s, Request& req);
 HandlerResult AttachMaintenanceWindow(const Services& s, Request& req);
 HandlerResult DetachMaintenanceWindow(const Services& s, Request& req);
 
+// staged campaigns (campaign/campaign.h)
+HandlerResult CreateCampaign(const Services& s, Request& req);
+HandlerResult ListCampaigns(const Services& s, Request& req);
+HandlerResult GetCampaign(const Services& s, Request& req);
+HandlerResult ListCampaignDevices(const Services& s, Request& req);
+HandlerResult PauseCampaign(const Services& s, Request& req);
+HandlerResult ResumeCampaign(const Services& s, Request& req);
+HandlerResult AbortCampaign(const Services& s, Request& req);
+
 // firmware images (firmware/firmware.h); the upload streams (RouteKind::kFirmwareUpload)
 HandlerResult ListFirmware(const Services& s, Request& req);
 HandlerResult GetFirmware(const Services& s, Request& req);

@@ -21,6 +21,10 @@ namespace custos::firmware {
 class Library;  // firmware/firmware.h
 }  // namespace custos::firmware
 
+namespace custos::campaign {
+class Manager;  // campaign/campaign.h
+}  // namespace custos::campaign
+
 namespace custos::api {
 
 class Lwm2mPort;  // api/lwm2m_port.h
@@ -52,6 +56,8 @@ struct Services {
   ops::Engine* operations = nullptr;
   // Firmware images; null: the firmware routes answer 503.
   firmware::Library* firmware = nullptr;
+  // Staged campaigns; null: the campaign routes answer 503.
+  campaign::Manager* campaigns = nullptr;
 };
 
 class HttpServer {

@@ -114,6 +114,14 @@ std::vector<Route> BuildTable() {
       {"DELETE", "/api/v1/groups/{id}/maintenance-windows/{wid}", kOperator, plain,
        &h::DetachMaintenanceWindow},
 
+      {"POST", "/api/v1/campaigns", kOperator, plain, &h::CreateCampaign},
+      {"GET", "/api/v1/campaigns", kViewer, plain, &h::ListCampaigns},
+      {"GET", "/api/v1/campaigns/{id}", kViewer, plain, &h::GetCampaign},
+      {"GET", "/api/v1/campaigns/{id}/devices", kViewer, plain, &h::ListCampaignDevices},
+      {"POST", "/api/v1/campaigns/{id}/pause", kOperator, plain, &h::PauseCampaign},
+      {"POST", "/api/v1/campaigns/{id}/resume", kOperator, plain, &h::ResumeCampaign},
+      {"POST", "/api/v1/campaigns/{id}/abort", kOperator, plain, &h::AbortCampaign},
+
       {"POST", "/api/v1/firmware", kOperator, RouteKind::kFirmwareUpload, nullptr},
       {"GET", "/api/v1/firmware", kViewer, plain, &h::ListFirmware},
       {"GET", "/api/v1/firmware/{id}", kViewer, plain, &h::GetFirmware},

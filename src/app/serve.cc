@@ -24,6 +24,7 @@
 #include "app/lwm2m_delivery.h"
 #include "app/lwm2m_gateway.h"
 #include "app/mqtt_service.h"
+#include "campaign/campaign.h"
 #include "core/core.h"
 #include "firmware/firmware.h"
 #include "metrics/metrics.h"
@@ -208,6 +209,9 @@ int Serve(int argc, char** argv, char** envp) {
   operations_options.battery_threshold = config->operations_battery_threshold;
   ops::Engine operations(ops::EngineServices{**store, registry, events, clock},
                          operations_options);
+  // Staged campaigns create their operations through the engine; started after it.
+  campaign::Manager campaigns(
+      campaign::ManagerServices{**store, registry, events, clock, operations}, {});
 
   auto firmware = firmware::Library::Open(
       firmware::LibraryOptions{config->data_dir, config->firmware_max_size}, **store);
@@ -232,7 +236,7 @@ int Serve(int argc, char** argv, char** envp) {
                         config->lwm2m_queue_deadline_s * 1000});
   auto http = api::HttpServer::Start(
       http_options, api::Services{registry, tokens, events, **store, metrics, &lwm2m_gateway,
-                                  &operations, firmware->get()});
+                                  &operations, firmware->get(), &campaigns});
   if (!http) {
     spdlog::error("cannot serve HTTP on {}:{}: {}", http_options.host, http_options.port,
                   http.error().message);
@@ -262,6 +266,14 @@ int Serve(int argc, char** argv, char** envp) {
   }
   if (auto started = operations.Start(); !started) {
     spdlog::error("cannot start remote operations: {}", started.error().message);
+    (*mqtt)->Stop();
+    (*coap)->Stop();
+    (*http)->Stop();
+    return 1;
+  }
+  if (auto started = campaigns.Start(); !started) {
+    spdlog::error("cannot start campaigns: {}", started.error().message);
+    operations.Stop();
     (*mqtt)->Stop();
     (*coap)->Stop();
     (*http)->Stop();
@@ -298,6 +310,7 @@ int Serve(int argc, char** argv, char** envp) {
   sigwait(&stop_signals, &signal);
   spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
 
+  campaigns.Stop();  // it creates operations: before the engine stops
   operations.Stop();  // it calls the deliverers: before their protocols stop
   (*mqtt)->Stop();
   (*coap)->Stop();

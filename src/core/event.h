@@ -25,6 +25,7 @@ namespace custos::core {
 // "device.state.desired", "device.state.reported", "device.telemetry", "device.log",
 // "operation.progress", "group.created", "group.updated", "group.deleted",
 // "operation.created", "operation.updated" (ops/ops.h: one per operation transition).
+// "campaign.created", "campaign.updated" (campaign/campaign.h).
 struct Event {
   std::uint64_t seq = 0;   // assigned by the bus, strictly increasing
   TimeMs at = 0;
