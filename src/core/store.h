@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <functional>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -122,6 +123,27 @@ class Store {
   virtual Result<DeviceState> SaveReportedState(
       DeviceId device, std::string json, std::int64_t expected_version,
       std::optional<std::int64_t> desired_acknowledged) = 0;
+  // A change of the reported document worked out from the stored state (UpdateReportedState).
+  struct ReportedChange {
+    std::string json;  // the new reported document
+    std::optional<std::int64_t> desired_acknowledged;
+  };
+  using ReportedChangeFn =
+      std::function<Result<std::optional<ReportedChange>>(const DeviceState& stored)>;
+  using StateCompletion = std::function<void(Result<DeviceState>)>;
+  // SaveReportedState for callers that must not hold a thread while a commit is awaited (a
+  // protocol adapter acknowledging a device's message): returns at once and calls `done` once,
+  // after the transaction carrying the change committed, with the state stored (or the error;
+  // then nothing was stored). `change` runs inside that transaction on the state left by every
+  // write queued before this call, so calls made one after another are applied, and answered,
+  // in that order; it returns the change to store, nullopt to store nothing (`done` then gets
+  // the state as it is), or an error that fails this call alone. kNotFound for an unknown
+  // device. `done` may run on the caller's thread before this returns, or on the store's writer
+  // thread: it must be quick and must not call the store (hand such work to another thread).
+  // The default implementation is synchronous: read, change, SaveReportedState, retried on a
+  // version conflict.
+  virtual void UpdateReportedState(DeviceId device, ReportedChangeFn change,
+                                   StateCompletion done);
   // A change of the reported document worked out from the stored state (UpdateReportedState).
   struct ReportedChange {
     std::string json;  // the new reported document

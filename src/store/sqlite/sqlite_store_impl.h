@@ -54,6 +54,8 @@ class SqliteStore final : public core::Store {
                            StateCompletion done) override;
   void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
                            StateCompletion done) override;
+  void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
+                           StateCompletion done) override;
 
   Result<void> SaveTelemetry(core::DeviceId device, std::string json, core::TimeMs at) override;
   Result<core::Telemetry> GetTelemetry(core::DeviceId device) override;
