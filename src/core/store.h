@@ -11,8 +11,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <functional>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +27,7 @@
 #include "core/firmware.h"
 #include "core/group.h"
 #include "core/operation.h"
+#include "core/lwm2m_observation.h"
 #include "core/lwm2m_registration.h"
 #include "core/maintenance_window.h"
 #include "core/token.h"
@@ -144,48 +143,6 @@ class Store {
   // version conflict.
   virtual void UpdateReportedState(DeviceId device, ReportedChangeFn change,
                                    StateCompletion done);
-  // A change of the reported document worked out from the stored state (UpdateReportedState).
-  struct ReportedChange {
-    std::string json;  // the new reported document
-    std::optional<std::int64_t> desired_acknowledged;
-  };
-  using ReportedChangeFn =
-      std::function<Result<std::optional<ReportedChange>>(const DeviceState& stored)>;
-  using StateCompletion = std::function<void(Result<DeviceState>)>;
-  // SaveReportedState for callers that must not hold a thread while a commit is awaited (a
-  // protocol adapter acknowledging a device's message): returns at once and calls `done` once,
-  // after the transaction carrying the change committed, with the state stored (or the error;
-  // then nothing was stored). `change` runs inside that transaction on the state left by every
-  // write queued before this call, so calls made one after another are applied, and answered,
-  // in that order; it returns the change to store, nullopt to store nothing (`done` then gets
-  // the state as it is), or an error that fails this call alone. kNotFound for an unknown
-  // device. `done` may run on the caller's thread before this returns, or on the store's writer
-  // thread: it must be quick and must not call the store (hand such work to another thread).
-  // The default implementation is synchronous: read, change, SaveReportedState, retried on a
-  // version conflict.
-  virtual void UpdateReportedState(DeviceId device, ReportedChangeFn change,
-                                   StateCompletion done);
-  // A change of the reported document worked out from the stored state (UpdateReportedState).
-  struct ReportedChange {
-    std::string json;  // the new reported document
-    std::optional<std::int64_t> desired_acknowledged;
-  };
-  using ReportedChangeFn =
-      std::function<Result<std::optional<ReportedChange>>(const DeviceState& stored)>;
-  using StateCompletion = std::function<void(Result<DeviceState>)>;
-  // SaveReportedState for callers that must not hold a thread while a commit is awaited (a
-  // protocol adapter acknowledging a device's message): returns at once and calls `done` once,
-  // after the transaction carrying the change committed, with the state stored (or the error;
-  // then nothing was stored). `change` runs inside that transaction on the state left by every
-  // write queued before this call, so calls made one after another are applied, and answered,
-  // in that order; it returns the change to store, nullopt to store nothing (`done` then gets
-  // the state as it is), or an error that fails this call alone. kNotFound for an unknown
-  // device. `done` may run on the caller's thread before this returns, or on the store's writer
-  // thread: it must be quick and must not call the store (hand such work to another thread).
-  // The default implementation is synchronous: read, change, SaveReportedState, retried on a
-  // version conflict.
-  virtual void UpdateReportedState(DeviceId device, ReportedChangeFn change,
-                                   StateCompletion done);
 
   // ---- telemetry and device logs (core/device_state.h); not audited
   // Replaces the device's latest telemetry with `json` (a JSON object's text), stamped `at`
@@ -248,6 +205,20 @@ class Store {
   // ("" for the first page).
   virtual Result<std::vector<Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
       std::string_view after, std::size_t limit) = 0;
+
+  // ---- LwM2M observations (core/lwm2m_observation.h); not audited
+  // Applies `changes` in order, in ONE transaction: a put replaces any stored observation with
+  // the same id; a removal deletes the observation with that id (none: nothing happens). A put
+  // for a device that does not exist is skipped. A device's observations go with the device,
+  // and with the removal of its LwM2M registration (SaveLwm2mRegistrations).
+  virtual Result<void> SaveLwm2mObservations(
+      const std::vector<Lwm2mObservationChange>& changes) = 0;
+  // Up to `limit` stored observations by id, starting after id `after` (0 for the first page).
+  virtual Result<std::vector<Lwm2mObservationRecord>> ListLwm2mObservations(
+      std::int64_t after, std::size_t limit) = 0;
+  // The largest id ever put, even when removed since (0 if none), so that observations made
+  // after a restart are numbered above every id a client may have seen.
+  virtual Result<std::int64_t> LastLwm2mObservationId() = 0;
 
   // ---- operations (core/operation.h)
   // Assigns id and created_at/updated_at (the clock if 0). kNotFound for an unknown device.

@@ -52,10 +52,6 @@ class SqliteStore final : public core::Store {
       std::optional<std::int64_t> desired_acknowledged) override;
   void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
                            StateCompletion done) override;
-  void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
-                           StateCompletion done) override;
-  void UpdateReportedState(core::DeviceId device, ReportedChangeFn change,
-                           StateCompletion done) override;
 
   Result<void> SaveTelemetry(core::DeviceId device, std::string json, core::TimeMs at) override;
   Result<core::Telemetry> GetTelemetry(core::DeviceId device) override;
@@ -97,6 +93,11 @@ class SqliteStore final : public core::Store {
       const std::vector<core::Lwm2mRegistrationChange>& changes) override;
   Result<std::vector<core::Lwm2mRegistrationRecord>> ListLwm2mRegistrations(
       std::string_view after, std::size_t limit) override;
+  Result<void> SaveLwm2mObservations(
+      const std::vector<core::Lwm2mObservationChange>& changes) override;
+  Result<std::vector<core::Lwm2mObservationRecord>> ListLwm2mObservations(
+      std::int64_t after, std::size_t limit) override;
+  Result<std::int64_t> LastLwm2mObservationId() override;
 
   Result<core::Operation> CreateOperation(core::Operation operation,
                                           core::AuditEntry audit) override;
