@@ -155,6 +155,7 @@ core::Result<std::unique_ptr<CoapService>> CoapService::Start(
   hooks.profile = [config, &registry](core::DeviceId device) {
     return ProfileOf(config, registry, device);
   };
+  hooks.observation_store = &store;
   service->devices_ = std::make_unique<lwm2m::server::DeviceManager>(
       management, service->registrations_->registrations(),
       [s = service.get()](bool secure) { return secure ? s->dtls_.get() : s->udp_.get(); },
@@ -194,6 +195,10 @@ core::Result<std::unique_ptr<CoapService>> CoapService::Start(
     }
     service->dtls_ = std::move(*secure);
     service->dtls_host_ = Bracketed(config.coaps_listen->host);
+  }
+  // After the registrations (restored above) and with the endpoints running to adopt them.
+  if (auto restored = service->devices_->RestoreObservations(); !restored) {
+    spdlog::error("lwm2m: the stored observations cannot be read: {}", restored.error().message);
   }
   core::EventFilter barred;
   barred.types = {"device.disabled", "device.retired"};
@@ -290,6 +295,8 @@ void CoapService::Stop() {
         "custos_dtls_cookies_sent_total", "custos_dtls_sessions"}) {
     metrics_.Remove(name);
   }
+  // Before the endpoints: their stop ends every observation, which must not reach the store.
+  if (devices_) devices_->SaveObservationsForRestart();
   if (udp_) udp_->Stop();
   if (dtls_) dtls_->Stop();
   if (registrations_) registrations_->Stop();
