@@ -71,6 +71,34 @@ core::Result<void> CheckPortFree(const Peer& address) {
   return {};
 }
 
+// A port no socket holds, for an endpoint of several sockets asked for port 0. Letting the
+// first SO_REUSEPORT socket pick one is not safe: Linux may give it a port another
+// SO_REUSEPORT socket of the same user already holds (another endpoint in this process,
+// say), and the two then share its datagrams. A socket without the option gets a port of
+// its own; it is closed at once and the endpoint's sockets bind to that port.
+core::Result<std::uint16_t> PickFreePort(const Peer& address) {
+  const int family = transport::FamilyOf(address);
+  const int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return core::MakeError(core::ErrorCode::kUnavailable,
+                           std::string("socket: ") + std::strerror(errno));
+  }
+  sockaddr_storage storage{};
+  socklen_t length = transport::ToSockaddr(address, family, storage);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&storage), length) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return core::MakeError(core::ErrorCode::kUnavailable,
+                           "cannot bind " + transport::FormatHostPort(address) + ": " +
+                               std::strerror(error));
+  }
+  ::close(fd);
+  auto bound = transport::PeerFromSockaddr(storage);
+  if (!bound) return core::MakeError(core::ErrorCode::kUnavailable, "getsockname");
+  return bound->port;
+}
+
 class UdpEndpoint final : public Endpoint {
  public:
   UdpEndpoint(std::vector<std::shared_ptr<Worker>> workers, Peer address)
@@ -197,6 +225,12 @@ core::Result<std::unique_ptr<Endpoint>> Endpoint::Start(EndpointOptions options,
   if (auto free = CheckPortFree(*address); !free) return tl::unexpected(free.error());
 
   const std::size_t threads = options.threads;
+  const bool shared = threads > 1;
+  if (shared && address->port == 0) {
+    auto port = PickFreePort(*address);
+    if (!port) return tl::unexpected(port.error());
+    address->port = *port;
+  }
   auto shared_handler = std::make_shared<const RequestHandler>(std::move(handler));
   std::vector<std::shared_ptr<Worker>> workers;
   for (std::size_t i = 0; i < threads; ++i) {
@@ -206,8 +240,8 @@ core::Result<std::unique_ptr<Endpoint>> Endpoint::Start(EndpointOptions options,
     if (options.dtls) {
       if (auto opened = worker->OpenDtls(); !opened) return tl::unexpected(opened.error());
     }
-    // Port 0: the first socket picks the port and the others join it.
-    auto port = worker->Bind(*address);
+    // One socket takes its port (0: the system picks it); several join the one picked.
+    auto port = worker->Bind(*address, shared);
     if (!port) return tl::unexpected(port.error());
     address->port = *port;
     workers.push_back(std::move(worker));

@@ -52,12 +52,12 @@ Worker::Worker(WorkerConfig config)
 
 Worker::~Worker() = default;
 
-core::Result<std::uint16_t> Worker::Bind(const Peer& address) {
+core::Result<std::uint16_t> Worker::Bind(const Peer& address, bool shared) {
   family_ = FamilyOf(address);
   const int fd = ::socket(family_, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return tl::unexpected(SystemError(core::ErrorCode::kUnavailable, "socket"));
   const int one = 1;
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+  if (shared && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     auto error = SystemError(core::ErrorCode::kUnavailable, "SO_REUSEPORT");
     ::close(fd);
     return tl::unexpected(error);

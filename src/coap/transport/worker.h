@@ -54,9 +54,10 @@ class Worker : public std::enable_shared_from_this<Worker> {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Opens a UDP socket with SO_REUSEPORT and binds it to `address`; returns the bound
-  // port. kUnavailable when the system refuses. Called before Run.
-  core::Result<std::uint16_t> Bind(const Peer& address);
+  // Opens a UDP socket (with SO_REUSEPORT when `shared`, so that the endpoint's other
+  // workers can join its port) and binds it to `address`; returns the bound port.
+  // kUnavailable when the system refuses. Called before Run.
+  core::Result<std::uint16_t> Bind(const Peer& address, bool shared);
   int native_handle() { return socket_.native_handle(); }
   // Puts DTLS (options.dtls) between the socket and the message layer. kInvalidArgument
   // for settings the DTLS layer refuses. Called before Run.
