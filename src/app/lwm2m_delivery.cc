@@ -52,9 +52,12 @@ void Lwm2mDelivery::Deliver(const core::Operation& op, const core::Device& devic
       return;
     }
     const auto& e = answer.error();
-    // No answer, or no registration to send on: the device did not take it; try again.
-    if (e.code == core::ErrorCode::kTimeout || e.reason == "device_not_registered" ||
-        e.code == core::ErrorCode::kUnavailable) {
+    // No answer, no registration to send on, or the device's own "try later" (5.03): it
+    // did not take it; try again. Any other CoAP error is the device's answer: it failed.
+    const bool device_answered = !e.coap_code.empty() && e.coap_code != "5.03";
+    if (!device_answered && (e.code == core::ErrorCode::kTimeout ||
+                             e.reason == "device_not_registered" ||
+                             e.code == core::ErrorCode::kUnavailable)) {
       listener.OnUndelivered(id, operation, core::Error{e.code, e.message});
       return;
     }

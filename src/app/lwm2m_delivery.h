@@ -35,7 +35,8 @@ class Lwm2mDelivery final : public ops::Deliverer {
   // Registered, and either not in queue mode or within `awake` of its last Register/Update.
   bool Reachable(const core::Device& device) const override;
   // A 2.xx answer: succeeded with the typed result; a CoAP error: failed with its code; no
-  // answer in time or no registration: undelivered (the engine tries again); parameters
+  // answer in time, no registration or 5.03 Service Unavailable: undelivered (the engine
+  // tries again); parameters
   // that make no request (ManagementCallOf, or the device manager's checks): failed at once.
   void Deliver(const core::Operation& op, const core::Device& device) override;
 
