@@ -206,15 +206,22 @@ HandlerResult ListGroupMaintenanceWindows(const Services& s, Request& req) {
   return JsonResponse(200, out);
 }
 
-HandlerResult AttachMaintenanceWindow(const Services& s, Request& req) {
+namespace {
+
+using AttachmentChange = core::Result<void> (core::Store::*)(core::GroupId,
+                                                             core::MaintenanceWindowId,
+                                                             core::AuditEntry);
+
+// PUT or DELETE /groups/{id}/maintenance-windows/{wid}: one store call, audited as `action`.
+HandlerResult ChangeAttachment(const Services& s, Request& req, AttachmentChange change,
+                               const char* action) {
   auto id = PathId(req, "id", "group");
   if (!id) return tl::unexpected(id.error());
   auto window = PathId(req, "wid", "maintenance window");
   if (!window) return tl::unexpected(window.error());
   js::object details;
   details["group_id"] = *id;
-  if (auto ok = s.store.AttachMaintenanceWindow(
-          *id, *window, WindowAudit(req, "maintenance_window.attach", *window, details));
+  if (auto ok = (s.store.*change)(*id, *window, WindowAudit(req, action, *window, details));
       !ok) {
     return tl::unexpected(ok.error());
   }
@@ -222,20 +229,16 @@ HandlerResult AttachMaintenanceWindow(const Services& s, Request& req) {
   return NoContent();
 }
 
+}  // namespace
+
+HandlerResult AttachMaintenanceWindow(const Services& s, Request& req) {
+  return ChangeAttachment(s, req, &core::Store::AttachMaintenanceWindow,
+                          "maintenance_window.attach");
+}
+
 HandlerResult DetachMaintenanceWindow(const Services& s, Request& req) {
-  auto id = PathId(req, "id", "group");
-  if (!id) return tl::unexpected(id.error());
-  auto window = PathId(req, "wid", "maintenance window");
-  if (!window) return tl::unexpected(window.error());
-  js::object details;
-  details["group_id"] = *id;
-  if (auto ok = s.store.DetachMaintenanceWindow(
-          *id, *window, WindowAudit(req, "maintenance_window.detach", *window, details));
-      !ok) {
-    return tl::unexpected(ok.error());
-  }
-  WindowsChanged(s);
-  return NoContent();
+  return ChangeAttachment(s, req, &core::Store::DetachMaintenanceWindow,
+                          "maintenance_window.detach");
 }
 
 }  // namespace custos::api::handlers
