@@ -380,6 +380,14 @@ core::Result<CampaignView> Manager::Create(const core::Actor& actor, Spec spec) 
   record.created_by = actor.name;
   auto live = MakeLive(record, impl_->services_.clock);
   if (!live) return tl::unexpected(live.error());
+  for (std::int64_t id : spec.operation.window_ids) {
+    auto window = impl_->services_.store.GetMaintenanceWindow(id);
+    if (!window && window.error().code == ErrorCode::kNotFound) {
+      return core::MakeError(ErrorCode::kInvalidArgument,
+                             fmt::format("window_ids: no maintenance window {}", id));
+    }
+    if (!window) return tl::unexpected(window.error());
+  }
   auto devices = impl_->Resolve(spec);
   if (!devices) return tl::unexpected(devices.error());
   std::vector<core::CampaignMember> members;

@@ -127,6 +127,8 @@ void Manager::Impl::StopWork(Live& live, const core::Actor& actor) {
 
 void Manager::Impl::CreateOperations(Live& live, const std::vector<core::DeviceId>& planned) {
   const OperationTemplate& t = live.spec.operation;
+  std::vector<ops::OperationRequest> requests;
+  requests.reserve(planned.size());
   for (core::DeviceId device : planned) {
     ops::OperationRequest request;
     request.device_id = device;
@@ -136,20 +138,27 @@ void Manager::Impl::CreateOperations(Live& live, const std::vector<core::DeviceI
     request.battery_threshold = t.battery_threshold;
     request.on_conflict = t.on_conflict;
     request.campaign_id = live.record.id;
-    core::Actor actor = system_;
-    actor.name = live.record.created_by.empty() ? "campaign" : live.record.created_by;
-    auto created = services_.engine.Create(actor, std::move(request));
-    if (created) {
-      SetOutcome(live, device, core::ToString(created->state), created->id);
-    } else if (created.error().code == core::ErrorCode::kUnavailable) {
+    request.window_ids = t.window_ids;
+    requests.push_back(std::move(request));
+  }
+  core::Actor actor = system_;
+  actor.name = live.record.created_by.empty() ? "campaign" : live.record.created_by;
+  // Stored in batches, one transaction each: a campaign of 100,000 devices is admitted in
+  // seconds rather than one write per device.
+  auto created = services_.engine.CreateMany(actor, std::move(requests));
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    const core::DeviceId device = planned[i];
+    if (created[i]) {
+      SetOutcome(live, device, core::ToString(created[i]->state), created[i]->id);
+    } else if (created[i].error().code == core::ErrorCode::kUnavailable) {
       // The store is down: the member stays planned and is taken up at the next start.
       spdlog::warn("campaign {}: device {}: {}", live.record.id, device,
-                   created.error().message);
+                   created[i].error().message);
     } else {
       // A device that cannot take the operation (retired, gone, wrong protocol) is skipped;
       // it neither fails the campaign nor holds it up.
       spdlog::info("campaign {}: device {} skipped: {}", live.record.id, device,
-                   created.error().message);
+                   created[i].error().message);
       SetOutcome(live, device, "skipped", std::nullopt);
     }
   }

@@ -108,6 +108,15 @@ core::Result<void> ParseOperation(const json::object& root, Spec& spec) {
     if (!conflict) return Bad("operation.on_conflict must be \"wait\" or \"reject\"");
     spec.operation.on_conflict = *conflict;
   }
+  if (const json::value* w = root.if_contains("window_ids"); w && !w->is_null()) {
+    if (!w->is_array()) return Bad("window_ids must be an array of maintenance window ids");
+    for (const json::value& id : w->as_array()) {
+      if (!id.is_int64() || id.as_int64() < 1) {
+        return Bad("window_ids must be an array of maintenance window ids");
+      }
+      spec.operation.window_ids.push_back(id.as_int64());
+    }
+  }
   return {};
 }
 
@@ -235,6 +244,9 @@ std::string SpecToJson(const Spec& spec) {
   if (spec.operation.battery_threshold) op["battery_threshold"] = *spec.operation.battery_threshold;
   op["on_conflict"] = spec.operation.on_conflict == ops::OnConflict::kWait ? "wait" : "reject";
   o["operation"] = std::move(op);
+  json::array windows;
+  for (std::int64_t id : spec.operation.window_ids) windows.emplace_back(id);
+  o["window_ids"] = std::move(windows);
   json::object ro;
   const Rollout& r = spec.rollout;
   if (r.batch_size) ro["batch_size"] = *r.batch_size;

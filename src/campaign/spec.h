@@ -32,6 +32,9 @@ struct OperationTemplate {
   std::optional<std::int64_t> timeout_ms;
   std::optional<int> battery_threshold;
   ops::OnConflict on_conflict = ops::OnConflict::kWait;
+  // The campaign's own maintenance windows: its operations are delivered only while one of
+  // them is open (besides the windows of the devices' groups).
+  std::vector<std::int64_t> window_ids;
 };
 
 // Unset members do not limit.

@@ -77,6 +77,7 @@ struct CreateOptions {
   std::optional<int> min_outcomes;
   std::optional<std::string> action;
   std::vector<std::string> order_by;
+  std::vector<std::int64_t> window_ids;
 };
 
 Outcome<json::object> SpecFromOptions(Context& c, const CreateOptions& o) {
@@ -132,10 +133,16 @@ Outcome<json::object> SpecFromOptions(Context& c, const CreateOptions& o) {
   if (o.action) thresholds["action"] = *o.action;
   json::array order;
   for (const std::string& f : o.order_by) order.emplace_back(f);
-  return json::object{{"name", o.name},         {"selector", std::move(selector)},
-                      {"continuous", o.continuous}, {"operation", std::move(operation)},
-                      {"rollout", std::move(rollout)}, {"thresholds", std::move(thresholds)},
-                      {"order_by", std::move(order)}};
+  json::object spec{{"name", o.name},         {"selector", std::move(selector)},
+                    {"continuous", o.continuous}, {"operation", std::move(operation)},
+                    {"rollout", std::move(rollout)}, {"thresholds", std::move(thresholds)},
+                    {"order_by", std::move(order)}};
+  if (!o.window_ids.empty()) {
+    json::array windows;
+    for (std::int64_t id : o.window_ids) windows.emplace_back(id);
+    spec["window_ids"] = std::move(windows);
+  }
+  return spec;
 }
 
 Outcome<void> CreateCampaign(Context& c, const CreateOptions& o) {
@@ -243,6 +250,8 @@ void AddCampaignCommands(CLI::App& app, Action& chosen) {
         ->check(CLI::IsMember({"pause", "abort"}));
     create->add_option("--order-by", o->order_by,
                        "A stage as a filter, in order; repeat (the rest go last)");
+    create->add_option("--window", o->window_ids,
+                       "A maintenance window id the campaign's operations wait for; repeat");
     create->callback([&chosen, o] { chosen = [o](Context& c) { return CreateCampaign(c, *o); }; });
   }
   {

@@ -129,21 +129,7 @@ core::Result<Operation> Engine::Create(const core::Actor& actor, OperationReques
     }
   }
 
-  Operation op;
-  op.device_id = request.device_id;
-  op.kind = request.kind;
-  op.parameters_json = boost::json::serialize(parameters);
-  op.requested_by = actor.name;
-  op.deadline = request.deadline
-                    ? *request.deadline
-                    : now + request.timeout_ms.value_or(impl_->options_.default_timeout_ms);
-  op.schedule_at = request.schedule_at;
-  op.battery_threshold = request.battery_threshold;
-  op.campaign_id = request.campaign_id;
-  op.window_ids = request.window_ids;
-  op.ignore_maintenance_windows = request.ignore_maintenance_windows;
-  op.created_at = now;
-  op.updated_at = now;
+  Operation op = impl_->NewOperation(actor, request, boost::json::serialize(parameters), now);
 
   core::AuditEntry audit;
   audit.actor = actor.name;

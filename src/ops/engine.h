@@ -110,6 +110,13 @@ class Engine final : public DeliveryListener {
   // kPermissionDenied); kNotFound for an unknown group. Audited as operation.bulk per batch.
   core::Result<BulkOutcome> CreateBulk(const core::Actor& actor, const BulkSelector& selector,
                                        OperationRequest request, bool dry_run);
+  // One operation per request, each checked as Create checks it, stored in batches of one
+  // transaction each and taken up by the driver afterwards (not before the answer, unlike
+  // Create). The answer holds, in the order of `requests`, each one's operation as stored or
+  // why it was not created (Create's errors; kUnavailable when its batch could not be
+  // stored). Audited as operation.create per batch.
+  std::vector<core::Result<core::Operation>> CreateMany(const core::Actor& actor,
+                                                        std::vector<OperationRequest> requests);
   // Maintenance windows or their attachments changed: the engine reads them again and looks
   // again at the operations they hold. (It also reads them again every few seconds.)
   void MaintenanceWindowsChanged();

@@ -41,6 +41,16 @@ class Engine::Impl {
   core::Result<boost::json::value> CheckRequest(const core::Actor& actor,
                                                 const OperationRequest& request, core::TimeMs now);
 
+  // The operation `request` asks for, with its checked `parameters` (JSON text), as created
+  // by `actor` at `now`.
+  core::Operation NewOperation(const core::Actor& actor, const OperationRequest& request,
+                               std::string parameters, core::TimeMs now) const;
+  // Stores `batch` (one transaction, with `audit`), keeps and publishes each operation, and
+  // leaves them to the driver to step (with `on_conflict`). Returns them as stored.
+  core::Result<std::vector<core::Operation>> StoreForDriver(std::vector<core::Operation> batch,
+                                                            core::AuditEntry audit,
+                                                            OnConflict on_conflict);
+
   // The device as the guards must see it: the stored record with the live connectivity.
   core::Result<core::Device> LoadDevice(core::DeviceId id) const;
   Deliverer* DelivererFor(const core::Device& device) const;
@@ -113,7 +123,8 @@ class Engine::Impl {
   WindowCache windows_;
   // Operations waiting for a maintenance window, and when it opens (absent: not known yet).
   std::map<std::int64_t, core::TimeMs> window_opens_at_;
-  std::set<std::int64_t> bulk_unstepped_;  // created in bulk, not yet stepped
+  // Created in bulk, not yet stepped, with what a conflict does to each.
+  std::map<std::int64_t, OnConflict> bulk_unstepped_;
   bool started_ = false;
   std::shared_ptr<core::EventSubscription> device_events_;
 

@@ -129,12 +129,24 @@ class CampaignTest : public ::testing::Test {
   std::int64_t Launch(Spec spec) {
     auto created = manager_->Create(actor_, std::move(spec));
     EXPECT_TRUE(created) << created.error().message;
+    engine_->Poll();  // the driver takes up the operations the campaign created
     return created ? created->record.id : 0;
   }
 
+  // The engine, the manager, the engine again (the manager's step may have created
+  // operations: the driver is woken for them), and the manager again (for their events).
   void Poll() {
     engine_->Poll();
     manager_->Poll();
+    engine_->Poll();
+    manager_->Poll();
+  }
+
+  // Resumes the campaign; the driver then takes up what it created.
+  core::Result<CampaignView> Resume(std::int64_t id) {
+    auto resumed = manager_->Resume(actor_, id);
+    engine_->Poll();
+    return resumed;
   }
 
   // The device takes the operation and reports how it went.

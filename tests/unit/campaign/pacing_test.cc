@@ -104,7 +104,7 @@ TEST_F(CampaignTest, PauseStopsAdmissionAndResumeGoesOn) {
   Poll();
   EXPECT_TRUE(deliverer_.TakeSent().empty());
   EXPECT_EQ(Count(id, "succeeded"), 2) << "operations under way go on while paused";
-  auto resumed = manager_->Resume(actor_, id);
+  auto resumed = Resume(id);
   ASSERT_TRUE(resumed) << resumed.error().message;
   EXPECT_EQ(deliverer_.TakeSent().size(), 2u);
   core::AuditQuery q;
@@ -130,6 +130,36 @@ TEST_F(CampaignTest, ContinuousCampaignTakesDevicesThatMatchLater) {
   auto sent = deliverer_.TakeSent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(View(id).total, 3);
+}
+
+TEST_F(CampaignTest, CampaignWindowsHoldItsOperationsUntilOneOpens) {
+  CreateDevices(3);
+  // kStart is 2023-11-14 22:13:20 UTC: a window at 23:00 UTC opens 2,800 s later.
+  core::MaintenanceWindow w;
+  w.name = "night";
+  w.cron = "0 23 * * *";
+  w.duration_s = 1800;
+  w.time_zone = "UTC";
+  core::AuditEntry audit;
+  audit.actor = "tester";
+  audit.action = "test";
+  auto window = store_->CreateMaintenanceWindow(w, audit);
+  ASSERT_TRUE(window) << window.error().message;
+  auto unknown = manager_->Create(
+      actor_, MakeSpec("{}", "{}", R"(,"window_ids":[)" + std::to_string(window->id + 1) + "]"));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kInvalidArgument);
+
+  const std::int64_t id =
+      Launch(MakeSpec("{}", "{}", R"(,"window_ids":[)" + std::to_string(window->id) + "]"));
+  EXPECT_TRUE(deliverer_.TakeSent().empty()) << "outside the campaign's window";
+  for (const core::Operation& op : Operations(id)) {
+    EXPECT_EQ(op.window_ids, std::vector<std::int64_t>{window->id});
+    EXPECT_EQ(op.waiting_for, "maintenance_window");
+  }
+  clock_.Set(kStart + 2'800'000);
+  Poll();
+  EXPECT_EQ(deliverer_.TakeSent().size(), 3u);
 }
 
 }  // namespace

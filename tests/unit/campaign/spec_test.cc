@@ -27,8 +27,9 @@ TEST(CampaignSpec, RoundTripsThroughJson) {
       R"("rollout":{"batch_percent":10,"max_in_flight":5,"rate_per_minute":60,"ramp_from":2},)"
       R"("thresholds":{"batch_failure_rate":0.2,"overall_failure_rate":0.1,)"
       R"("batch_success_rate":0.5,"min_outcomes":4,"action":"abort"},)"
-      R"("order_by":["labels.role != \"gateway\""]})");
+      R"("order_by":["labels.role != \"gateway\""],"window_ids":[4,7]})");
   ASSERT_TRUE(spec) << spec.error().message;
+  EXPECT_EQ(spec->operation.window_ids, (std::vector<std::int64_t>{4, 7}));
   auto again = ParseSpec(SpecToJson(*spec));
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(SpecToJson(*again), SpecToJson(*spec));
@@ -98,6 +99,15 @@ TEST(CampaignSpec, BatchSizeFromSizePercentAndRamp) {
   EXPECT_EQ(BatchSize(ramp, 3, 250), 8);
   EXPECT_EQ(BatchSize(ramp, 4, 250), 10);
   EXPECT_EQ(BatchSize(ramp, 40, 250), 10);
+}
+
+TEST(CampaignSpec, WindowIdsMustBeAnArrayOfIds) {
+  for (const char* bad : {R"("window_ids":3)", R"("window_ids":["a"])", R"("window_ids":[0])"}) {
+    auto spec = ParseSpec(std::string(R"({"name":"fw","selector":{"group":3},)") +
+                          R"("operation":{"kind":"reboot"},)" + bad + "}");
+    ASSERT_FALSE(spec) << bad;
+    EXPECT_NE(spec.error().message.find("window_ids"), std::string::npos) << bad;
+  }
 }
 
 }  // namespace

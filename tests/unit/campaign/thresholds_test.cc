@@ -28,7 +28,7 @@ TEST_F(CampaignTest, BatchFailureRateAbortsCancelsAndCreatesNoMore) {
   Poll();
   EXPECT_TRUE(deliverer_.TakeSent().empty());
   EXPECT_EQ(Operations(id).size(), 10u) << "no operation after the abort";
-  EXPECT_FALSE(manager_->Resume(actor_, id));
+  EXPECT_FALSE(Resume(id));
 }
 
 TEST_F(CampaignTest, OverallFailureRatePausesAndResumeDoesNotTripAgainAtOnce) {
@@ -46,7 +46,7 @@ TEST_F(CampaignTest, OverallFailureRatePausesAndResumeDoesNotTripAgainAtOnce) {
   Poll();
   EXPECT_EQ(View(id).state, State::kPaused) << "2 of 4 final failed, above 0.3";
   EXPECT_TRUE(deliverer_.TakeSent().empty());
-  ASSERT_TRUE(manager_->Resume(actor_, id));
+  ASSERT_TRUE(Resume(id));
   auto next = deliverer_.TakeSent();
   ASSERT_EQ(next.size(), 4u);
   FinishAll(next, DeviceOutcome::kSucceeded);
@@ -82,7 +82,7 @@ TEST_F(CampaignTest, BatchSuccessRateHoldsTheNextBatch) {
   auto timeline = View(id).timeline;
   ASSERT_GE(timeline.size(), 3u);
   EXPECT_NE(timeline[2].details_json.find("batch_success_rate"), std::string::npos);
-  ASSERT_TRUE(manager_->Resume(actor_, id));
+  ASSERT_TRUE(Resume(id));
   EXPECT_EQ(deliverer_.TakeSent().size(), 4u) << "the operator let the next batch go";
 }
 

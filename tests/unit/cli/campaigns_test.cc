@@ -24,7 +24,7 @@ TEST(CampaignsCli, CreateSendsTheCampaignFromItsOptions) {
   auto r = RunCli({"campaigns", "create", "--name", "boot", "--filter", "model = \"P\"", "--kind",
                    "reboot", "--batch-size", "2", "--ramp-from", "1", "--max-in-flight", "5",
                    "--rate", "60", "--batch-failure-rate", "0.2", "--on-threshold", "abort",
-                   "--order-by", "labels.role != \"gateway\"", "--continuous"},
+                   "--order-by", "labels.role != \"gateway\"", "--continuous", "--window", "3"},
                   t);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(t.requests.size(), 1u);
@@ -35,7 +35,7 @@ TEST(CampaignsCli, CreateSendsTheCampaignFromItsOptions) {
       "operation": {"kind": "reboot"},
       "rollout": {"batch_size": 2, "max_in_flight": 5, "rate_per_minute": 60, "ramp_from": 1},
       "thresholds": {"batch_failure_rate": 0.2, "action": "abort"},
-      "order_by": ["labels.role != \"gateway\""]})"));
+      "order_by": ["labels.role != \"gateway\""], "window_ids": [3]})"));
   EXPECT_NE(r.out.find("running"), std::string::npos) << r.out;
 }
 

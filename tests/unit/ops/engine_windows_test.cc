@@ -228,5 +228,44 @@ TEST_F(WindowsTest, BulkOverAFilterAndItsRefusals) {
   EXPECT_EQ(no_group.error().code, core::ErrorCode::kNotFound);
 }
 
+TEST_F(WindowsTest, CreateManyStoresInBatchesAnswersEachRequestAndTheDriverTakesThemUp) {
+  const auto second = CreateDevice("pump-2");
+  deliverer_.SetReachable(second.id, true);
+  auto retired = CreateDevice("pump-9");
+  ASSERT_TRUE(registry_->RetireDevice(operator_, retired.id, "gone"));
+  const auto window = NewWindow();
+  std::vector<OperationRequest> requests(5);
+  for (auto& r : requests) r.kind = OperationKind::kReboot;
+  requests[0].device_id = device_.id;
+  requests[1].device_id = second.id;
+  requests[1].window_ids = {window};
+  requests[2].device_id = retired.id;
+  requests[3].device_id = 999;
+  requests[4].device_id = device_.id;
+  requests[4].parameters_json = "[1]";
+  auto created = engine_->CreateMany(operator_, requests);
+  ASSERT_EQ(created.size(), 5u);
+  ASSERT_TRUE(created[0]) << created[0].error().message;
+  ASSERT_TRUE(created[1]) << created[1].error().message;
+  EXPECT_EQ(created[0]->state, OperationState::kPending) << "stepped by the driver, not here";
+  EXPECT_EQ(created[1]->window_ids, std::vector<std::int64_t>{window});
+  ASSERT_FALSE(created[2]);
+  EXPECT_EQ(created[2].error().code, core::ErrorCode::kFailedPrecondition);
+  ASSERT_FALSE(created[3]);
+  EXPECT_EQ(created[3].error().code, core::ErrorCode::kNotFound);
+  ASSERT_FALSE(created[4]);
+  EXPECT_EQ(created[4].error().code, core::ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(deliverer_.TakeSent().empty());
+  engine_->Poll();
+  EXPECT_EQ(StateOf(created[0]->id), "sent");
+  EXPECT_EQ(StateOf(created[1]->id), "waiting:maintenance_window");
+  core::AuditQuery audit;
+  audit.action_prefix = "operation.create";
+  auto entries = store_->ListAudit(audit);
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u) << "one entry for the batch";
+  EXPECT_NE((*entries)[0].details_json.find(R"("count":2)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace custos::ops::testing
