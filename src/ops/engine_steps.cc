@@ -205,6 +205,19 @@ void Engine::Impl::ResendLocked(const Operation& op, Actions& actions) {
   if (!device) return;
   Deliverer* deliverer = DelivererFor(*device);
   if (deliverer == nullptr || !deliverer->Reachable(*device)) return;
+  // The device never took it (no progress, no result): sent inside a window that has closed
+  // since, it goes back to waiting for the next one rather than out now.
+  std::optional<core::TimeMs> opens_at;
+  if (WindowsHoldLocked(op, *device, opens_at)) {
+    window_opens_at_[op.id] = opens_at.value_or(std::numeric_limits<core::TimeMs>::max());
+    resend_on_contact_.erase(op.id);
+    Operation next = op;
+    next.state = OperationState::kWaiting;
+    next.waiting_for = kGuardMaintenanceWindow;
+    next.next_attempt_at.reset();
+    PersistLocked(std::move(next), op.state);
+    return;
+  }
   SendLocked(op, *device, deliverer, actions);
 }
 

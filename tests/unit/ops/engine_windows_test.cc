@@ -143,6 +143,33 @@ TEST_F(WindowsTest, WindowComesAfterBatteryAndBeforeOffline) {
   EXPECT_EQ(StateOf(update.id), "sent");
 }
 
+TEST_F(WindowsTest, SentInsideAWindowButNotTakenWaitsForTheNextOneInsteadOfGoingOutLate) {
+  Attach(NewGroup({device_.id}), NewWindow());
+  OperationRequest r;
+  r.device_id = device_.id;
+  r.kind = OperationKind::kReboot;
+  r.timeout_ms = 48 * 3600'000LL;
+  auto reboot = CreateRequest(r);
+  clock_.Set(kOpens + 60'000);
+  engine_->Poll();
+  ASSERT_EQ(StateOf(reboot.id), "sent");
+  EXPECT_EQ(deliverer_.TakeSent().size(), 1u);
+  // Not taken: the device went away before answering, and comes back after the window.
+  engine_->OnUndelivered(device_.id, reboot.id,
+                         core::Error{core::ErrorCode::kUnavailable, "no answer", {}});
+  clock_.Set(kOpens + 1800'000 + 1);
+  engine_->OnContact(device_.id);
+  EXPECT_EQ(StateOf(reboot.id), "waiting:maintenance_window");
+  EXPECT_TRUE(deliverer_.TakeSent().empty()) << "not re-sent outside the window";
+  clock_.Set(kOpens + 24 * 3600'000LL);
+  engine_->Poll();
+  EXPECT_EQ(StateOf(reboot.id), "sent");
+  auto again = deliverer_.TakeSent();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, reboot.id) << "the same operation, its device-facing id unchanged";
+  EXPECT_EQ(again[0].attempts, 2);
+}
+
 TEST_F(WindowsTest, AttachingAWindowHoldsWhatWaitsAndDetachingReleasesIt) {
   deliverer_.SetReachable(device_.id, false);
   auto reboot = Create(OperationKind::kReboot);
