@@ -3,13 +3,13 @@
 #include <CLI/CLI.hpp>
 
 #include "sim.h"
-// MQTT devices: #include "mqtt_command.h"
+#include "mqtt_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"custos-sim: simulated device fleets against a Custos server"};
   app.require_subcommand(1);
   custos::sim::AddLwm2mCommand(app);
-  // MQTT devices: custos::sim::AddMqttCommand(app);
+  custos::sim::AddMqttCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
