@@ -214,6 +214,39 @@ TEST_F(MqttFleetTest, DesiredStateIsReportedBackAsApplied) {
   EXPECT_EQ(fleet_->Report().desired_applied, 1u);
 }
 
+TEST_F(MqttFleetTest, LowBatteryDeviceHoldsItsUpdateAndOfflineShareComesBack) {
+  MqttFleetOptions options;
+  options.telemetry_every_s = 0;
+  options.shares.low_battery = 1;
+  options.shares.offline = 1;
+  options.offline_every_s = 0.5;
+  options.offline_for_s = 0.2;
+  ASSERT_NO_FATAL_FAILURE(StartFleet(2, options));
+  const std::string name = SimDeviceName("sim-mqtt-", 0);
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json::object device = Device(name);
+        return !device.empty() && device.at("health").at("battery_level") == 10;
+      },
+      kDeadline));
+  // Devices of the offline share drop their connection and connect again, more than once.
+  EXPECT_TRUE(WaitUntil([&] { return fleet_->Report().disconnects >= 4; }, kDeadline));
+  EXPECT_TRUE(WaitUntil([&] { return fleet_->Report().connects >= 6; }, kDeadline));
+  EXPECT_EQ(fleet_->Report().connect_errors, 0u) << fleet_->Report().first_error;
+
+  const std::int64_t op = CreateOperation(
+      name, {{"kind", "firmware_update"},
+             {"parameters", {{"url", "http://127.0.0.1:1/never"}, {"size", 1}}}});
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        auto r = admin_->Get("/api/v1/operations/" + std::to_string(op));
+        return r.status == 200 && r.Json().at("state") == "waiting" &&
+               r.Json().at("waiting_for") == "battery";
+      },
+      kDeadline));
+  EXPECT_EQ(fleet_->Report().operations_received, 0u);
+}
+
 TEST(MqttFleetLimitTest, RefusesMoreDevicesThanOneProcessCanHoldOpen) {
   std::vector<mqtt_bench::Device> devices(MaxDevicesPerProcess() + 1, {"d", "s"});
   auto fleet = MqttFleet::Create(MqttFleetOptions{}, std::move(devices));
