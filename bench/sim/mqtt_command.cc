@@ -46,18 +46,18 @@ core::Result<std::vector<mqtt_bench::Device>> LoadDevices(const MqttCommandArgs&
     if (args.devices == 0) {
       return core::MakeError(core::ErrorCode::kInvalidArgument, "--provision needs --devices N");
     }
-    return ProvisionDevices(ProvisionRequest{args.provision, args.token, args.prefix, args.first,
-                                             args.devices});
+    return ProvisionDevices(
+        ProvisionRequest{args.provision, args.token, args.prefix, args.first, args.devices});
   }
   auto all = mqtt_bench::ReadDeviceList(args.credentials);
   if (!all) return all;
   if (args.first >= all->size()) {
-    return core::MakeError(core::ErrorCode::kInvalidArgument,
-                           "--first is past the " + std::to_string(all->size()) + " devices of " +
-                               args.credentials);
+    return core::MakeError(
+        core::ErrorCode::kInvalidArgument,
+        "--first is past the " + std::to_string(all->size()) + " devices of " + args.credentials);
   }
-  const std::size_t count =
-      args.devices == 0 ? all->size() - args.first : std::min(args.devices, all->size() - args.first);
+  const std::size_t count = args.devices == 0 ? all->size() - args.first
+                                              : std::min(args.devices, all->size() - args.first);
   return std::vector<mqtt_bench::Device>(all->begin() + args.first,
                                          all->begin() + args.first + count);
 }
@@ -72,7 +72,7 @@ int RunMqtt(const MqttCommandArgs& args) {
   }
   options.server = *server;
   options.source_base = *source;
-  options.versions = args.version == "3.1.1" ? MqttVersionMix::kV311
+  options.versions = args.version == "3.1.1"   ? MqttVersionMix::kV311
                      : args.version == "mixed" ? MqttVersionMix::kMixed
                                                : MqttVersionMix::kV5;
   options.ramp_per_s = args.ramp;

@@ -105,9 +105,8 @@ MqttReport MqttFleet::Impl::Report() const {
   MqttReport report = counters_.Snapshot();
   report.devices = devices_.size();
   const SimClock::time_point started{SimClock::duration(started_.load())};
-  report.seconds = started_.load() == 0
-                       ? 0
-                       : std::chrono::duration<double>(SimClock::now() - started).count();
+  report.seconds =
+      started_.load() == 0 ? 0 : std::chrono::duration<double>(SimClock::now() - started).count();
   std::lock_guard lock(error_mu_);
   report.first_error = first_error_;
   return report;
@@ -148,8 +147,8 @@ void MqttFleet::Impl::Run(std::chrono::milliseconds duration,
       const auto wait = std::chrono::ceil<std::chrono::milliseconds>(timers_.top().when - now_);
       timeout_ms = static_cast<int>(std::clamp<std::int64_t>(wait.count(), 0, 100));
     }
-    const int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                               timeout_ms);
+    const int n =
+        ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout_ms);
     now_ = SimClock::now();
     for (int i = 0; i < n; ++i) HandleEvent(events[i].data.u64, events[i].events);
     RunTimers();
@@ -259,8 +258,7 @@ void MqttFleet::Impl::Flush(std::size_t index) {
 void MqttFleet::Impl::Watch(std::size_t index) {
   SimDevice& device = devices_[index];
   if (!device.connection) return;
-  const bool want =
-      device.state == SimDevice::State::kTcp || device.connection->wants_write();
+  const bool want = device.state == SimDevice::State::kTcp || device.connection->wants_write();
   if (want == device.watching_write) return;
   epoll_event event{};
   event.events = EPOLLIN | (want ? EPOLLOUT : 0u);
@@ -290,7 +288,8 @@ void MqttFleet::Impl::HandleEvent(std::uint64_t data, std::uint32_t events) {
     connect.keep_alive = options_.keep_alive_s;
     connect.client_id = device.credentials.name;
     connect.username = device.credentials.name;
-    connect.password = mqtt::Bytes(device.credentials.secret.begin(), device.credentials.secret.end());
+    connect.password =
+        mqtt::Bytes(device.credentials.secret.begin(), device.credentials.secret.end());
     if (device.version == mqtt::Version::kV5) connect.properties.SetSessionExpiryInterval(3600);
     device.state = SimDevice::State::kAwaitConnack;
     Queue(index, connect);

@@ -95,7 +95,8 @@ void MqttFleet::Impl::HandlePacket(std::size_t index, mqtt::Packet& packet) {
   }
   if (auto* suback = std::get_if<mqtt::Suback>(&packet)) {
     for (mqtt::ReasonCode code : suback->reason_codes) {
-      if (mqtt::IsFailure(code)) Error(device.credentials.name + ": SUBACK " + mqtt::ToString(code));
+      if (mqtt::IsFailure(code))
+        Error(device.credentials.name + ": SUBACK " + mqtt::ToString(code));
     }
     return;
   }

@@ -92,8 +92,8 @@ class MqttFleet::Impl {
   void HandleOperation(std::size_t index, MqttOperation op);
   void HandleDesired(std::size_t index, std::string_view payload);
   // Reports the result of operation `id` (now, or after the next connect if offline).
-  void Finish(std::size_t index, const std::string& id, bool succeeded,
-              const std::string& message, const std::string& firmware_version);
+  void Finish(std::size_t index, const std::string& id, bool succeeded, const std::string& message,
+              const std::string& firmware_version);
   void StartDownload(std::size_t index);
   void OnDownloadReady(std::size_t index);
   void EndDownload(std::size_t index);

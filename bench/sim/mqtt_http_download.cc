@@ -55,7 +55,8 @@ core::Result<HttpUrl> ParseHttpUrl(std::string_view url) {
   }
   if (host == "localhost") host = "127.0.0.1";
   auto address = mqtt_bench::ParseHostPort(std::string(host) + ":" + port_text);
-  if (!address) return tl::unexpected(Invalid("firmware url: bad host or port: " + std::string(url)));
+  if (!address)
+    return tl::unexpected(Invalid("firmware url: bad host or port: " + std::string(url)));
   out.address = *address;
   return out;
 }

@@ -33,8 +33,7 @@ class HttpDownload {
   // Connects to `url` from `source` and sends a GET (with `Authorization: Bearer TOKEN` when
   // `token` is not empty). kUnavailable if the socket cannot be made or started.
   static core::Result<std::unique_ptr<HttpDownload>> Start(const HttpUrl& url,
-                                                           std::string_view token,
-                                                           in_addr source);
+                                                           std::string_view token, in_addr source);
   ~HttpDownload();
   HttpDownload(const HttpDownload&) = delete;
   HttpDownload& operator=(const HttpDownload&) = delete;

@@ -25,8 +25,8 @@ class RestClient {
  public:
   RestClient(const HttpUrl& url, std::string token)
       : host_(url.host), token_(std::move(token)), stream_(context_) {
-    stream_.connect(tcp::endpoint(
-        boost::asio::ip::address_v4(ntohl(url.address.sin_addr.s_addr)), ntohs(url.address.sin_port)));
+    stream_.connect(tcp::endpoint(boost::asio::ip::address_v4(ntohl(url.address.sin_addr.s_addr)),
+                                  ntohs(url.address.sin_port)));
   }
 
   http::response<http::string_body> Call(http::verb method, const std::string& target,
@@ -64,7 +64,8 @@ core::Error Failed(const std::string& name, const std::string& what,
 core::Result<std::int64_t> DeviceId(RestClient& client, const std::string& name) {
   auto created = client.Call(http::verb::post, "/api/v1/devices",
                              json::serialize(json::object{{"name", name}, {"protocol", "mqtt"}}));
-  if (created.result_int() == 201) return json::parse(created.body()).at("id").to_number<std::int64_t>();
+  if (created.result_int() == 201)
+    return json::parse(created.body()).at("id").to_number<std::int64_t>();
   if (created.result_int() != 409) return tl::unexpected(Failed(name, "POST /devices", created));
   const std::string filter = "name = \"" + name + "\"";
   const std::string target =
@@ -109,8 +110,7 @@ core::Result<std::vector<mqtt_bench::Device>> ProvisionDevices(const ProvisionRe
       }
       bool has_password = false;
       for (const json::value& c : json::parse(listed.body()).at("credentials").as_array()) {
-        has_password |= c.at("kind") == "password" &&
-                        c.at("identity").as_string() == device.name &&
+        has_password |= c.at("kind") == "password" && c.at("identity").as_string() == device.name &&
                         c.at("revoked_at").is_null();
       }
       if (!has_password) {
@@ -124,8 +124,7 @@ core::Result<std::vector<mqtt_bench::Device>> ProvisionDevices(const ProvisionRe
       devices.push_back(std::move(device));
     }
   } catch (const std::exception& e) {  // start-up only: a socket or JSON error of the server's
-    return core::MakeError(core::ErrorCode::kUnavailable,
-                           std::string("provisioning: ") + e.what());
+    return core::MakeError(core::ErrorCode::kUnavailable, std::string("provisioning: ") + e.what());
   }
   return devices;
 }

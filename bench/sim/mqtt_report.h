@@ -34,8 +34,8 @@ struct MqttReport {
 struct MqttCounters {
   std::atomic<std::uint64_t> online{0}, connects{0}, connect_errors{0}, disconnects{0},
       published{0}, acknowledged{0}, refused{0}, received{0}, desired_applied{0},
-      operations_received{0}, operations_succeeded{0}, operations_failed{0},
-      firmware_downloads{0}, firmware_bytes{0}, errors{0};
+      operations_received{0}, operations_succeeded{0}, operations_failed{0}, firmware_downloads{0},
+      firmware_bytes{0}, errors{0};
 
   MqttReport Snapshot() const;
 };

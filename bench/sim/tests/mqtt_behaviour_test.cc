@@ -1,9 +1,9 @@
 // The simulated MQTT device's payloads and parsing, without a server.
+#include "mqtt_behaviour.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
-#include "mqtt_behaviour.h"
 
 namespace custos::sim {
 namespace {

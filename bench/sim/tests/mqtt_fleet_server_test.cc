@@ -47,8 +47,8 @@ class MqttFleetTest : public ::testing::Test {
 
   // Provisions `count` devices through the REST API and runs them in the background.
   void StartFleet(std::size_t count, MqttFleetOptions options) {
-    auto devices = ProvisionDevices(ProvisionRequest{server_->url(), kAdminToken, "sim-mqtt-", 0,
-                                                     count});
+    auto devices =
+        ProvisionDevices(ProvisionRequest{server_->url(), kAdminToken, "sim-mqtt-", 0, count});
     ASSERT_TRUE(devices) << devices.error().message;
     ASSERT_EQ(devices->size(), count);
     const std::string mqtt = server_->mqtt_url().substr(std::string("mqtt://").size());
@@ -160,10 +160,9 @@ TEST_F(MqttFleetTest, FirmwareUpdateInstallsTheNewVersionAndTheFailShareFails) {
   const std::int64_t failing =
       CreateOperation(bad, {{"kind", "firmware_update"}, {"parameters", parameters}});
 
-  EXPECT_TRUE(WaitForState(ok, "succeeded")) << OperationState(ok) << " "
-                                             << fleet_->Report().first_error;
-  EXPECT_TRUE(WaitUntil([&] { return Device(good).at("firmware_version") == "2.0.0"; },
-                        kDeadline));
+  EXPECT_TRUE(WaitForState(ok, "succeeded"))
+      << OperationState(ok) << " " << fleet_->Report().first_error;
+  EXPECT_TRUE(WaitUntil([&] { return Device(good).at("firmware_version") == "2.0.0"; }, kDeadline));
   EXPECT_TRUE(WaitForState(failing, "failed")) << OperationState(failing);
   EXPECT_EQ(Device(bad).at("firmware_version"), "1.0.0");
   const MqttReport report = fleet_->Report();
@@ -184,11 +183,10 @@ TEST_F(MqttFleetTest, ImageThatDoesNotMatchItsDigestFailsTheUpdate) {
   ASSERT_NO_FATAL_FAILURE(StartFleet(1, options));
   ASSERT_TRUE(WaitUntil([&] { return OnlineCount() == 1; }, kDeadline));
 
-  json::object parameters{{"url", fw.at("urls").at("http")},
-                          {"size", fw.at("size")},
-                          {"sha256", std::string(64, '0')}};
-  const std::int64_t op = CreateOperation(SimDeviceName("sim-mqtt-", 0),
-                                          {{"kind", "firmware_update"}, {"parameters", parameters}});
+  json::object parameters{
+      {"url", fw.at("urls").at("http")}, {"size", fw.at("size")}, {"sha256", std::string(64, '0')}};
+  const std::int64_t op = CreateOperation(
+      SimDeviceName("sim-mqtt-", 0), {{"kind", "firmware_update"}, {"parameters", parameters}});
   EXPECT_TRUE(WaitForState(op, "failed")) << OperationState(op);
   auto got = admin_->Get("/api/v1/operations/" + std::to_string(op));
   EXPECT_NE(got.body.find("does not match"), std::string::npos) << got.body;
@@ -234,9 +232,9 @@ TEST_F(MqttFleetTest, LowBatteryDeviceHoldsItsUpdateAndOfflineShareComesBack) {
   EXPECT_TRUE(WaitUntil([&] { return fleet_->Report().connects >= 6; }, kDeadline));
   EXPECT_EQ(fleet_->Report().connect_errors, 0u) << fleet_->Report().first_error;
 
-  const std::int64_t op = CreateOperation(
-      name, {{"kind", "firmware_update"},
-             {"parameters", {{"url", "http://127.0.0.1:1/never"}, {"size", 1}}}});
+  const std::int64_t op =
+      CreateOperation(name, {{"kind", "firmware_update"},
+                             {"parameters", {{"url", "http://127.0.0.1:1/never"}, {"size", 1}}}});
   EXPECT_TRUE(WaitUntil(
       [&] {
         auto r = admin_->Get("/api/v1/operations/" + std::to_string(op));

@@ -1,4 +1,6 @@
 // The firmware download's HTTP client against a one-shot local server.
+#include "mqtt_http_download.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -8,8 +10,6 @@
 #include <chrono>
 #include <string>
 #include <thread>
-
-#include "mqtt_http_download.h"
 
 namespace custos::sim {
 namespace {
@@ -66,10 +66,8 @@ class OneShotServer {
 HttpDownload::Status Drive(HttpDownload& download) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   HttpDownload::Status status = HttpDownload::Status::kRunning;
-  while (status == HttpDownload::Status::kRunning &&
-         std::chrono::steady_clock::now() < deadline) {
-    pollfd p{download.fd(), static_cast<short>(POLLIN | (download.wants_write() ? POLLOUT : 0)),
-             0};
+  while (status == HttpDownload::Status::kRunning && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{download.fd(), static_cast<short>(POLLIN | (download.wants_write() ? POLLOUT : 0)), 0};
     ::poll(&p, 1, 100);
     status = download.OnReady();
   }
@@ -138,7 +136,8 @@ TEST(MqttHttpDownloadTest, BodyCutShortFails) {
 }
 
 TEST(MqttHttpDownloadTest, ChunkedBodyIsRefused) {
-  OneShotServer server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  OneShotServer server(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
   auto download = HttpDownload::Start(*ParseHttpUrl(server.url("/")), "", Loopback());
   ASSERT_TRUE(download);
   EXPECT_EQ(Drive(**download), HttpDownload::Status::kFailed);

@@ -1,9 +1,9 @@
 // The simulator's MQTT report: text and JSON carry every counter.
+#include "mqtt_report.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
-#include "mqtt_report.h"
 
 namespace custos::sim {
 namespace {
