@@ -30,6 +30,7 @@ struct MqttCommandArgs {
   double offline_share = 0;
   double offline_every = 60;
   double offline_for = 10;
+  double delay_ms = 0;
   double duration = 0;
   double report_every = 5;
   std::string json_file;
@@ -81,6 +82,7 @@ int RunMqtt(const MqttCommandArgs& args) {
   options.offline_every_s = args.offline_every;
   options.offline_for_s = args.offline_for;
   options.http_token = args.token;
+  options.delay_s = args.delay_ms / 1000;
   if (args.devices > MaxDevicesPerProcess()) {  // before provisioning devices we cannot run
     std::cerr << "custos-sim mqtt: " << args.devices << " devices is more than one process can "
               << "hold open (" << MaxDevicesPerProcess() << ", one socket each); run several "
@@ -159,6 +161,9 @@ void AddMqttCommand(CLI::App& app) {
       ->capture_default_str();
   mqtt->add_option("--offline-for", args->offline_for, "how long they stay away (s)")
       ->capture_default_str();
+  mqtt->add_option("--delay-ms", args->delay_ms,
+                   "network delay: what a device sends waits this long before it goes out")
+      ->check(CLI::NonNegativeNumber);
   mqtt->add_option("--duration", args->duration, "seconds to run (0: until SIGINT or SIGTERM)");
   mqtt->add_option("--report-every", args->report_every, "seconds between live lines (0: none)")
       ->capture_default_str();

@@ -193,12 +193,16 @@ void MqttFleet::Impl::OnTimer(const Timer& timer) {
       if (device.state != SimDevice::State::kOnline) return;
       GoAway(index, options_.offline_for_s, false, "");
       return;
+    case TimerKind::kFlush:
+      FlushNow(index);
+      return;
   }
 }
 
 void MqttFleet::Impl::StartConnect(std::size_t index) {
   SimDevice& device = devices_[index];
   ++device.epoch;
+  device.flush_scheduled = false;
   auto connection = mqtt_bench::Connection::Start(options_.server, device.source, device.version);
   if (!connection) {
     ++counters_.connect_errors;
@@ -236,6 +240,7 @@ void MqttFleet::Impl::GoAway(std::size_t index, double away_s, bool graceful,
   device.state = SimDevice::State::kAway;
   device.watching_write = false;
   device.reboot_after_packet = 0;
+  device.flush_scheduled = false;
   ++device.epoch;
   Schedule(index, TimerKind::kConnect, away_s);
 }
@@ -247,6 +252,17 @@ void MqttFleet::Impl::Queue(std::size_t index, const mqtt::Packet& packet) {
 
 void MqttFleet::Impl::Flush(std::size_t index) {
   SimDevice& device = devices_[index];
+  if (options_.delay_s <= 0) {
+    FlushNow(index);
+  } else if (!device.flush_scheduled && device.connection) {
+    device.flush_scheduled = true;
+    Schedule(index, TimerKind::kFlush, options_.delay_s);
+  }
+}
+
+void MqttFleet::Impl::FlushNow(std::size_t index) {
+  SimDevice& device = devices_[index];
+  device.flush_scheduled = false;
   if (!device.connection || device.state == SimDevice::State::kTcp) return;
   if (auto ok = device.connection->Flush(); !ok) {
     GoAway(index, options_.reconnect_s, false, ok.error().message);
@@ -310,7 +326,12 @@ void MqttFleet::Impl::HandleEvent(std::uint64_t data, std::uint32_t events) {
       return;
     }
   }
-  Flush(index);
+  // The socket took part of a (delayed) write and has room again: the rest goes on now.
+  if (events & EPOLLOUT) {
+    FlushNow(index);
+  } else {
+    Flush(index);
+  }
 }
 
 void MqttFleet::Impl::DisconnectAll() {

@@ -40,6 +40,9 @@ struct MqttFleetOptions {
   double reboot_s = 1;          // how long a rebooting device is away
   double reconnect_s = 2;       // how long after a lost connection or a refusal it tries again
   std::uint16_t keep_alive_s = 60;
+  // Network delay: what a device sends waits this long before it goes out (packets queued
+  // meanwhile go with it). TCP over loopback loses nothing, so there is no loss knob.
+  double delay_s = 0;
   std::string http_token;  // sent as a Bearer token with firmware downloads
   std::uint64_t seed = 1;
 };

@@ -33,7 +33,8 @@ struct SimDevice {
   State state = State::kIdle;
   std::optional<mqtt_bench::Connection> connection;
   bool watching_write = false;
-  std::uint64_t epoch = 0;  // changes with every connection: older timers are void
+  bool flush_scheduled = false;  // queued bytes wait for the network delay
+  std::uint64_t epoch = 0;       // changes with every connection: older timers are void
   std::uint16_t last_packet_id = 0;
   std::uint64_t telemetry_sequence = 0;
   std::int64_t desired_version = 0;
@@ -59,7 +60,7 @@ struct SimDevice {
 
 class MqttFleet::Impl {
  public:
-  enum class TimerKind : std::uint8_t { kConnect, kTelemetry, kPing, kGoOffline };
+  enum class TimerKind : std::uint8_t { kConnect, kTelemetry, kPing, kGoOffline, kFlush };
 
   Impl(MqttFleetOptions options, std::vector<SimDevice> devices, int epoll_fd,
        std::size_t download_slots);
@@ -77,7 +78,9 @@ class MqttFleet::Impl {
   // again after `away_s`.
   void GoAway(std::size_t index, double away_s, bool graceful, const std::string& why);
   void Queue(std::size_t index, const mqtt::Packet& packet);
+  // Sends what the device queued: at once, or after the simulated network delay.
   void Flush(std::size_t index);
+  void FlushNow(std::size_t index);
   void Watch(std::size_t index);
   // Counts an error; the first one's text is kept for the report.
   void Error(const std::string& why);

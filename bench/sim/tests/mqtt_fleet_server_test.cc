@@ -193,9 +193,10 @@ TEST_F(MqttFleetTest, ImageThatDoesNotMatchItsDigestFailsTheUpdate) {
   EXPECT_EQ(Device(SimDeviceName("sim-mqtt-", 0)).at("firmware_version"), "1.0.0");
 }
 
-TEST_F(MqttFleetTest, DesiredStateIsReportedBackAsApplied) {
+TEST_F(MqttFleetTest, DesiredStateIsReportedBackAsAppliedOverADelayedLink) {
   MqttFleetOptions options;
   options.telemetry_every_s = 0;
+  options.delay_s = 0.05;  // every packet of the device's, CONNECT included, goes out late
   ASSERT_NO_FATAL_FAILURE(StartFleet(1, options));
   ASSERT_TRUE(WaitUntil([&] { return OnlineCount() == 1; }, kDeadline));
   const std::string id =
