@@ -50,6 +50,9 @@ class CoapService {
 
   // LwM2M device management of the registered devices; lives as long as this service.
   lwm2m::server::DeviceManager* devices() { return devices_.get(); }
+  // The listener's endpoint a registration made over DTLS (`secure`) or plain CoAP is
+  // reached through, or nullptr when that listener does not run; lives until Stop.
+  coap::Endpoint* endpoint(bool secure) { return secure ? dtls_.get() : udp_.get(); }
   // The LwM2M registrations; lives as long as this service.
   const lwm2m::server::RegistrationTable& registrations() const {
     return registrations_->registrations();

@@ -141,6 +141,17 @@ Result<void> Apply(Config& c, const std::string& key, const std::string& value) 
     c.lwm2m_queue_max_per_device = static_cast<int>(*v);
     return {};
   }
+  if (key == "lwm2m.package_base_url") {
+    std::string url(value);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    const bool coap = url.starts_with("coap://") || url.starts_with("coaps://");
+    if (!url.empty() && (!coap || url.find("://") + 3 == url.size())) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("{}: '{}' is not a coap:// or coaps:// URL", key, value));
+    }
+    c.lwm2m_package_base_url = url;
+    return {};
+  }
   if (key == "lwm2m.queue_deadline_s") {
     auto v = ParseUnsigned(key, value, 1, 366LL * 86400);
     if (!v) return tl::unexpected(v.error());
@@ -272,7 +283,7 @@ const std::vector<std::string>& ConfigKeys() {
       "operations.default_timeout_s", "operations.max_attempts", "operations.retry_initial_s",
       "operations.battery_threshold", "firmware.max_size",
       "lwm2m.models_dir", "lwm2m.queue_awake_s",
-      "lwm2m.queue_max_per_device", "lwm2m.queue_deadline_s"};
+      "lwm2m.queue_max_per_device", "lwm2m.queue_deadline_s", "lwm2m.package_base_url"};
   return kKeys;
 }
 

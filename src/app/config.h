@@ -29,6 +29,7 @@
 //   lwm2m.queue_awake_s       CUSTOS_LWM2M_QUEUE_AWAKE_S  --lwm2m-queue-awake-s
 //   lwm2m.queue_max_per_device CUSTOS_LWM2M_QUEUE_MAX_PER_DEVICE --lwm2m-queue-max-per-device
 //   lwm2m.queue_deadline_s    CUSTOS_LWM2M_QUEUE_DEADLINE_S --lwm2m-queue-deadline-s
+//   lwm2m.package_base_url    CUSTOS_LWM2M_PACKAGE_BASE_URL --lwm2m-package-base-url
 //   firmware.max_size         CUSTOS_FIRMWARE_MAX_SIZE    --firmware-max-size  (bytes)
 //
 // Other LwM2M device profiles exist only in the file: lwm2m.profile.NAME.read and .observe,
@@ -104,6 +105,9 @@ struct Config {
   // the request names none (?timeout=).
   int lwm2m_queue_max_per_device = 64;
   std::int64_t lwm2m_queue_deadline_s = 86400;
+  // The base of the Package URI a firmware update writes to /5/0/1 ("coap://fw.example:5683":
+  // the image is BASE/fw/{id}); empty: the URL of the listener the device registered on.
+  std::string lwm2m_package_base_url;
   // Remote operations (docs/remote-operations.md): the deadline of an operation that names
   // none, how many undelivered attempts before it fails, the first retry's delay (doubling
   // after), and the battery percentage firmware updates wait for.

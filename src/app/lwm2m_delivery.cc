@@ -23,6 +23,8 @@ bool Lwm2mDelivery::Supports(core::OperationKind kind) const {
     case core::OperationKind::kConfigure:
     case core::OperationKind::kCustom:
       return true;
+    case core::OperationKind::kFirmwareUpdate:
+      return firmware_ != nullptr;
     default:
       return false;
   }
@@ -32,7 +34,17 @@ bool Lwm2mDelivery::Reachable(const core::Device& device) const {
   return PresenceOf(registrations_, device.id, clock_.Now(), awake_) == Presence::kListening;
 }
 
+void Lwm2mDelivery::Cancel(const core::Operation& op, const core::Device& device) {
+  if (op.kind == core::OperationKind::kFirmwareUpdate && firmware_ != nullptr) {
+    firmware_->Forget(device.id, op.id);
+  }
+}
+
 void Lwm2mDelivery::Deliver(const core::Operation& op, const core::Device& device) {
+  if (op.kind == core::OperationKind::kFirmwareUpdate && firmware_ != nullptr) {
+    firmware_->Begin(op, device);
+    return;
+  }
   auto call = ManagementCallOf(op);
   if (!call) {
     listener_.OnResult(device.id, op.id, ops::DeviceOutcome::kFailed,

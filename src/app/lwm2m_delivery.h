@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "app/lwm2m_firmware_update.h"
 #include "app/lwm2m_operation.h"
 #include "core/core.h"
 #include "lwm2m/server/server.h"
@@ -19,18 +20,21 @@ namespace custos::app {
 class Lwm2mDelivery final : public ops::Deliverer {
  public:
   // `awake`: how long a queue-mode device listens after its last Register or Update.
+  // `firmware` runs firmware_update operations (null: that kind is not carried).
   Lwm2mDelivery(lwm2m::server::DeviceManager& devices,
                 const lwm2m::server::RegistrationTable& registrations,
                 ops::DeliveryListener& listener, core::Clock& clock,
-                std::chrono::milliseconds awake)
+                std::chrono::milliseconds awake, Lwm2mFirmwareUpdates* firmware = nullptr)
       : devices_(devices),
         registrations_(registrations),
         listener_(listener),
         clock_(clock),
-        awake_(awake) {}
+        awake_(awake),
+        firmware_(firmware) {}
 
   std::string_view Protocol() const override { return "lwm2m"; }
-  // reboot, factory_reset, read, write, execute, configure and custom (app/lwm2m_operation.h).
+  // reboot, factory_reset, read, write, execute, configure and custom (app/lwm2m_operation.h);
+  // firmware_update with a Lwm2mFirmwareUpdates.
   bool Supports(core::OperationKind kind) const override;
   // Registered, and either not in queue mode or within `awake` of its last Register/Update.
   bool Reachable(const core::Device& device) const override;
@@ -38,7 +42,10 @@ class Lwm2mDelivery final : public ops::Deliverer {
   // answer in time, no registration or 5.03 Service Unavailable: undelivered (the engine
   // tries again); parameters
   // that make no request (ManagementCallOf, or the device manager's checks): failed at once.
+  // firmware_update is handed to the Lwm2mFirmwareUpdates flow.
   void Deliver(const core::Operation& op, const core::Device& device) override;
+  // Forgets a firmware update's flow; the other kinds are single requests, nothing to stop.
+  void Cancel(const core::Operation& op, const core::Device& device) override;
 
  private:
   lwm2m::server::DeviceManager& devices_;
@@ -46,6 +53,7 @@ class Lwm2mDelivery final : public ops::Deliverer {
   ops::DeliveryListener& listener_;
   core::Clock& clock_;
   std::chrono::milliseconds awake_;
+  Lwm2mFirmwareUpdates* firmware_;
 };
 
 }  // namespace custos::app

@@ -252,10 +252,32 @@ int Serve(int argc, char** argv, char** envp) {
   (*coap)->ServeFirmware(firmware->get());
   // LwM2M operations go out through the device manager; every Register and Update is a
   // contact, when what waits for a queue-mode device goes out.
+  // Firmware updates write a Package URI on the listener the device uses (or the configured
+  // public base), or push the image over it, and follow Object 5 until the device registers
+  // with the new version.
+  FirmwareUpdateOptions firmware_update_options;
+  for (const auto& coap_url : (*coap)->Urls()) {
+    (coap_url.starts_with("coaps://") ? firmware_update_options.coaps_base
+                                      : firmware_update_options.coap_base) = coap_url;
+  }
+  if (!config->lwm2m_package_base_url.empty()) {
+    firmware_update_options.coap_base = config->lwm2m_package_base_url;
+    firmware_update_options.coaps_base = config->lwm2m_package_base_url;
+  }
+  firmware_update_options.endpoints = [service = coap->get()](bool secure) {
+    return service->endpoint(secure);
+  };
+  Lwm2mFirmwareUpdates lwm2m_firmware(*(*coap)->devices(), (*coap)->registrations(),
+                                      *firmware->get(), events, operations,
+                                      std::move(firmware_update_options));
   Lwm2mDelivery lwm2m_delivery(*(*coap)->devices(), (*coap)->registrations(), operations, clock,
-                               std::chrono::seconds(config->lwm2m_queue_awake_s));
+                               std::chrono::seconds(config->lwm2m_queue_awake_s),
+                               &lwm2m_firmware);
   operations.AddDeliverer(lwm2m_delivery);
-  (*coap)->OnContact([&operations](core::DeviceId device) { operations.OnContact(device); });
+  (*coap)->OnContact([&operations, &lwm2m_firmware](core::DeviceId device) {
+    operations.OnContact(device);
+    lwm2m_firmware.OnContact(device);
+  });
   auto mqtt = MqttService::Start(*config, MqttServices{**store, registry, tokens, events, clock,
                                                       metrics, &operations});
   if (!mqtt) {
@@ -312,6 +334,7 @@ int Serve(int argc, char** argv, char** envp) {
 
   campaigns.Stop();  // it creates operations: before the engine stops
   operations.Stop();  // it calls the deliverers: before their protocols stop
+  lwm2m_firmware.Stop();  // before the CoAP endpoints: their last replies find it stopped
   (*mqtt)->Stop();
   (*coap)->Stop();
   (*http)->Stop();

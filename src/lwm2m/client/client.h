@@ -65,6 +65,8 @@ struct ClientOptions {
   std::filesystem::path firmware_dir;
   // Makes every firmware update fail (Update Result 8) after the reboot.
   bool fail_firmware_update = false;
+  // The Update Result such a failure reports (5: integrity check failure, ...).
+  std::int64_t firmware_failure_result = 8;
   // Notifications go as CON (true) or NON.
   bool confirmable_notifications = true;
   // Start a thread that calls Tick() every `tick_interval` of real time.

@@ -2,7 +2,8 @@
 // Block1) or fetched from the Package URI /5/0/1 over CoAP block-wise into a file gives
 // State 2 Downloaded; Execute /5/0/2 gives State 3 Updating, and the next Tick "reboots"
 // into the new firmware (State 0, Update Result 1, a new Firmware Version /3/0/3, a new
-// Register), or fails (ClientOptions::fail_firmware_update: State 2, Update Result 8).
+// Register), or fails (ClientOptions::fail_firmware_update: State 2, Update Result 8 or
+// ClientOptions::firmware_failure_result).
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -116,7 +117,8 @@ core::Result<void> ClientImpl::ExecuteFirmwareUpdate() {
 
 void ClientImpl::FinishFirmwareUpdate() {
   if (options_.fail_firmware_update) {
-    SetFirmwareState(kDownloaded, kUpdateFailed);
+    const std::int64_t result = options_.firmware_failure_result;
+    SetFirmwareState(kDownloaded, result >= 2 && result <= 9 ? result : kUpdateFailed);
     return;
   }
   const auto current = store_.Get(Path::Resource(3, 0, 3));

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--firmware-version", options.device.firmware_version, "/3/0/3 at start");
   app.add_flag("--fail-firmware-update", options.fail_firmware_update,
                "make every firmware update fail");
+  app.add_option("--firmware-failure-result", options.firmware_failure_result,
+                 "the Update Result such a failure reports, 2 to 9 (default 8)");
   app.add_option("--firmware-dir", options.firmware_dir, "where firmware packages go");
   CLI11_PARSE(app, argc, argv);
 
