@@ -37,8 +37,9 @@ class Fleet {
   // RFC 7252 §4.8 transmission parameters.
   static constexpr std::uint32_t kAckTimeoutMs = 2000;
   static constexpr std::uint8_t kMaxRetransmit = 4;
-  // How long a request that got its empty ACK waits for the separate response.
-  static constexpr TimeMs kSeparateWaitMs = 60'000;
+  // How long a request that got its empty ACK waits for the separate response: §4.8.2's
+  // EXCHANGE_LIFETIME, so that a server with a backlog is not sent the same Register again.
+  static constexpr TimeMs kSeparateWaitMs = 247'000;
 
   Fleet(Lwm2mConfig config, Outbox& outbox);
 
