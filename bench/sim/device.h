@@ -82,6 +82,9 @@ struct Device {
   bool want_update = false;
   bool want_download = false;
   bool firmware_reboot = false;     // the reboot in progress installs a package
+  bool dtls = false;                // over DTLS PSK (coaps)
+  bool dtls_handshaking = false;
+  bool dtls_ready = false;          // its DTLS session is established
 };
 
 }  // namespace custos::sim

@@ -46,12 +46,25 @@ Fleet::Fleet(Lwm2mConfig config, Outbox& outbox)
     device.fails_update = share(d, 2, config_.fail_update_share);
     device.low_battery = share(d, 3, config_.low_battery_share);
     device.goes_offline = share(d, 4, config_.offline_share);
+    device.dtls = share(d, 9, config_.dtls_share);
     device.firmware_version = config_.firmware_version;
     device.next_mid = static_cast<std::uint16_t>(Hash(d, 5));
     device.next_token = static_cast<std::uint32_t>(Hash(d, 6));
     InitBattery(device, config_.first + d);
   }
   stats_.devices = devices_.size();
+  if (config_.dtls_share > 0) {
+    coap::dtls::ClientOptions options;
+    options.max_sessions = std::max<std::size_t>(1, devices_.size());
+    options.handshake_timeout = std::chrono::milliseconds(60'000);
+    auto client = coap::dtls::Client::Create(options);
+    if (client) {
+      dtls_ = std::move(*client);
+    } else {
+      for (Device& device : devices_) device.dtls = false;  // stays plain; counted below
+      ++stats_.errors;
+    }
+  }
 }
 
 std::uint64_t Fleet::Hash(std::uint32_t d, std::uint64_t salt) const {
@@ -81,7 +94,17 @@ void Fleet::Start(TimeMs now) {
   }
 }
 
-TimeMs Fleet::NextDeadline() const { return timers_.empty() ? kNever : timers_.top().at; }
+TimeMs Fleet::NextDeadline() const {
+  TimeMs next = timers_.empty() ? kNever : timers_.top().at;
+  if (dtls_) {
+    if (auto deadline = dtls_->NextDeadline()) {
+      next = std::min<TimeMs>(next, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        deadline->time_since_epoch())
+                                        .count());
+    }
+  }
+  return next;
+}
 
 void Fleet::Rearm(std::uint32_t d) {
   Device& device = devices_[d];
@@ -95,6 +118,12 @@ void Fleet::Rearm(std::uint32_t d) {
 }
 
 void Fleet::RunDue(TimeMs now) {
+  if (dtls_) {
+    const coap::TimePoint at = coap::TimePoint{} + std::chrono::milliseconds(now);
+    if (auto deadline = dtls_->NextDeadline(); deadline && *deadline <= at) {
+      HandleDtlsOutput(dtls_->Tick(at), now);
+    }
+  }
   while (!timers_.empty() && timers_.top().at <= now) {
     const Due due = timers_.top();
     timers_.pop();
@@ -158,6 +187,7 @@ void Fleet::PhaseTimer(std::uint32_t d, TimeMs now) {
 void Fleet::StartRegistering(std::uint32_t d, TimeMs now) {
   Device& device = devices_[d];
   AbandonExchange(d);
+  if (device.dtls) EndSession(d);  // a new registration, a new session
   device.phase = Phase::kRegistering;
   device.observations.clear();  // a new registration ends the server's observations
   device.pmin = device.pmax = 0;
@@ -171,6 +201,10 @@ void Fleet::NextExchange(std::uint32_t d, TimeMs now) {
   Device& device = devices_[d];
   if (device.exchange != Exchange::kNone || device.sleeping) return;
   if (device.want_register) {
+    if (device.dtls && !device.dtls_ready) {
+      if (!device.dtls_handshaking) StartHandshake(d, now);
+      return;  // the Register goes once the session is established
+    }
     device.want_register = false;
     StartExchange(d, Exchange::kRegister, now);
   } else if (device.phase != Phase::kRegistered) {
@@ -368,6 +402,10 @@ void Fleet::Transmit(std::uint32_t d, Address to, const coap::Message& message) 
     return;
   }
   const std::vector<std::uint8_t> bytes = coap::Encode(message);
+  if (devices_[d].dtls) {
+    SendSecure(d, bytes);
+    return;
+  }
   ++stats_.datagrams_out;
   outbox_.Send(d, to, bytes);
 }
@@ -386,6 +424,17 @@ void Fleet::OnDatagram(std::uint32_t d, Address from, std::span<const std::uint8
     return;
   }
   ++stats_.datagrams_in;
+  if (device.dtls) {
+    OnSecureDatagram(d, bytes, now);
+  } else {
+    OnMessage(d, from, bytes, now);
+  }
+  Rearm(d);
+}
+
+void Fleet::OnMessage(std::uint32_t d, Address from, std::span<const std::uint8_t> bytes,
+                      TimeMs now) {
+  Device& device = devices_[d];
   auto decoded = coap::Decode(bytes);
   if (!decoded) {
     ++stats_.errors;
@@ -434,7 +483,6 @@ void Fleet::OnDatagram(std::uint32_t d, Address from, std::span<const std::uint8
     reset.message_id = message.message_id;
     Transmit(d, from, reset);
   }
-  Rearm(d);
 }
 
 Lwm2mStats Fleet::Stats() const {

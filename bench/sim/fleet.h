@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "coap/coap.h"
+#include "coap/dtls/dtls.h"
 #include "device.h"
 #include "device_values.h"
 #include "lwm2m_config.h"
@@ -127,6 +128,16 @@ class Fleet {
   void FinishUpdate(std::uint32_t d, TimeMs now);
   void SetFirmwareState(std::uint32_t d, std::uint8_t state, std::uint8_t result, TimeMs now);
 
+  // fleet_dtls.cc: DTLS PSK devices. Their CoAP messages travel through one sans-I/O DTLS
+  // client in which each device's session is keyed by a made-up peer (its number), so one
+  // client serves the whole fleet.
+  void StartHandshake(std::uint32_t d, TimeMs now);
+  void OnSecureDatagram(std::uint32_t d, std::span<const std::uint8_t> bytes, TimeMs now);
+  void HandleDtlsOutput(coap::dtls::Output output, TimeMs now);
+  void EndSession(std::uint32_t d);
+  void SendSecure(std::uint32_t d, std::span<const std::uint8_t> plaintext);
+  void OnMessage(std::uint32_t d, Address from, std::span<const std::uint8_t> bytes, TimeMs now);
+
   bool Lost();
   std::uint64_t Hash(std::uint32_t d, std::uint64_t salt) const;
 
@@ -139,6 +150,7 @@ class Fleet {
   std::unordered_map<std::uint64_t, std::vector<std::uint8_t>> answered_;
   std::deque<std::uint64_t> answered_order_;
   std::string object_links_;
+  std::unique_ptr<coap::dtls::Client> dtls_;
   std::mt19937_64 random_;
   Lwm2mStats stats_;
 };

@@ -17,17 +17,18 @@ namespace {
 
 constexpr std::size_t kHeadMax = 80;
 
-// "coap://a.b.c.d:port/path" (or "localhost"); nullopt for anything else.
-std::optional<std::pair<Address, std::string>> ParseCoapUri(std::string_view uri) {
-  constexpr std::string_view kScheme = "coap://";
-  if (!uri.starts_with(kScheme)) return std::nullopt;
-  uri.remove_prefix(kScheme.size());
+// "coap://a.b.c.d:port/path" (or "localhost"; "coaps://" when `secure`); nullopt for
+// anything else.
+std::optional<std::pair<Address, std::string>> ParseCoapUri(std::string_view uri, bool secure) {
+  const std::string_view scheme = secure ? "coaps://" : "coap://";
+  if (!uri.starts_with(scheme)) return std::nullopt;
+  uri.remove_prefix(scheme.size());
   const std::size_t slash = uri.find('/');
   const std::string_view authority = uri.substr(0, slash);
   const std::string path(slash == std::string_view::npos ? "/" : uri.substr(slash));
   const std::size_t colon = authority.rfind(':');
   std::string host(authority.substr(0, colon));
-  std::uint16_t port = 5683;
+  std::uint16_t port = secure ? 5684 : 5683;
   if (colon != std::string_view::npos) {
     try {
       const unsigned long value = std::stoul(std::string(authority.substr(colon + 1)));
@@ -63,10 +64,12 @@ void Fleet::SetPackageUri(std::uint32_t d, const std::string& uri, TimeMs now) {
     SetFirmwareState(d, firmware::kIdle, firmware::kInitial, now);
     return;
   }
-  auto target = ParseCoapUri(uri);
+  // A DTLS device fetches over its one session, so only from the server it registered with.
+  auto target = ParseCoapUri(uri, device.dtls);
+  if (target && device.dtls && !(target->first == config_.secure_server)) target.reset();
   if (!target) {
     SetFirmwareState(d, firmware::kIdle,
-                     uri.starts_with("coaps://") || uri.find("://") != std::string::npos
+                     uri.find("://") != std::string::npos
                          ? firmware::kUnsupportedProtocol
                          : firmware::kInvalidUri,
                      now);

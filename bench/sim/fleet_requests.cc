@@ -45,8 +45,12 @@ void Fleet::OnRequest(std::uint32_t d, Address from, const coap::Message& reques
     auto cached = answered_.find(key);
     if (cached != answered_.end()) {
       ++stats_.duplicates;
-      ++stats_.datagrams_out;
-      outbox_.Send(d, from, cached->second);
+      if (device.dtls) {
+        SendSecure(d, cached->second);
+      } else {
+        ++stats_.datagrams_out;
+        outbox_.Send(d, from, cached->second);
+      }
       return;
     }
   }

@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <csignal>
+#include <cstdio>
+#include <optional>
+#include <vector>
 
 #include <atomic>
 #include <fstream>
@@ -25,15 +28,28 @@ struct Lwm2mArgs {
   std::string server = "coap://127.0.0.1:5683";
   std::string version = "1.1";
   std::string json_file;
+  std::string secure_server = "coaps://127.0.0.1:5684";
+  std::string psk_key = "000102030405060708090a0b0c0d0e0f";
 };
 
-core::Result<Address> ParseServer(std::string text) {
+std::optional<std::vector<std::uint8_t>> ParseHex(const std::string& text) {
+  if (text.empty() || text.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    unsigned value = 0;
+    if (std::sscanf(text.c_str() + i, "%2x", &value) != 1) return std::nullopt;
+    bytes.push_back(static_cast<std::uint8_t>(value));
+  }
+  return bytes;
+}
+
+core::Result<Address> ParseServer(std::string text, std::uint16_t port = 5683) {
   if (text.starts_with("coap://")) text = text.substr(7);
+  if (text.starts_with("coaps://")) text = text.substr(8);
   while (!text.empty() && text.back() == '/') text.pop_back();
   const auto colon = text.rfind(':');
   std::string host = text.substr(0, colon);
   if (host == "localhost") host = "127.0.0.1";
-  std::uint16_t port = 5683;
   if (colon != std::string::npos) {
     try {
       port = static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)));
@@ -57,6 +73,14 @@ int Run(const Lwm2mArgs& args) {
     return 2;
   }
   config.server = *server;
+  auto secure = ParseServer(args.secure_server, 5684);
+  auto key = ParseHex(args.psk_key);
+  if (!secure || !key) {
+    std::cerr << "custos-sim: bad --secure-server or --psk-key\n";
+    return 2;
+  }
+  config.secure_server = *secure;
+  config.psk_key = *key;
   if (args.version == "1.0") config.version = Lwm2mVersion::kV1_0;
   else if (args.version == "1.2") config.version = Lwm2mVersion::kV1_2;
   else config.version = Lwm2mVersion::kV1_1;
@@ -136,6 +160,13 @@ void AddLwm2mCommand(CLI::App& app) {
   cmd->add_option("--delay-ms", args->run.delay_ms, "delay added to each datagram, either way");
   cmd->add_option("--duration", args->run.duration_s, "seconds to run (0: until SIGINT/SIGTERM)");
   cmd->add_option("--report-every", args->run.report_every_s, "seconds between live lines")
+      ->capture_default_str();
+  cmd->add_option("--dtls-share", c.dtls_share, "share over DTLS 1.2 PSK (coaps)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--secure-server", args->secure_server, "the coaps listener, coaps://a.b.c.d:port")
+      ->capture_default_str();
+  cmd->add_option("--psk-key", args->psk_key,
+                  "the DTLS devices' pre-shared key, hex (identity: the endpoint name)")
       ->capture_default_str();
   cmd->add_option("--json", args->json_file, "write the final report as JSON to FILE");
   cmd->add_option("--seed", c.seed, "random seed")->capture_default_str();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim_sockets.h"
 
@@ -31,6 +32,12 @@ struct Lwm2mConfig {
   double loss = 0;                    // each datagram, either way, lost with this chance
   std::uint32_t reboot_ms = 1000;     // a "reboot" (Execute /3/0/4 or /5/0/2) takes this long
   std::string firmware_version = "1.0.0";
+  // DTLS 1.2 PSK (coaps) for this share of the fleet, against `secure_server`; the PSK
+  // identity is the endpoint name and the key `psk_key` (the server must know both: over
+  // DTLS it does not provision devices itself).
+  double dtls_share = 0;
+  Address secure_server{0x7f000001, 5684};
+  std::vector<std::uint8_t> psk_key = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   std::uint64_t seed = 1;
 };
 

@@ -41,7 +41,8 @@ boost::json::object ToJson(const Lwm2mStats& s) {
           {"datagrams_in", s.datagrams_in},
           {"datagrams_out", s.datagrams_out},
           {"lost", s.lost},
-          {"errors", s.errors}};
+          {"errors", s.errors},
+          {"dtls", {{"handshakes", s.handshakes}, {"failures", s.handshake_failures}}}};
 }
 
 }  // namespace
@@ -51,12 +52,12 @@ std::string FormatLine(const Lwm2mStats& s, double elapsed_s) {
       "t={:.1f}s registered={}/{} sleeping={} offline={} registrations={} updates={} "
       "requests read={} write={} exec={} discover={} observe={} cancel={} refused={} dup={} "
       "notifications={} fw downloads={}/{} failed={} updates={} failed={} reboots={} "
-      "retransmissions={} timeouts={} lost={} errors={}",
+      "retransmissions={} timeouts={} lost={} errors={} dtls handshakes={} failed={}",
       elapsed_s, s.registered, s.devices, s.sleeping, s.offline, s.registrations, s.updates,
       s.reads, s.writes, s.executes, s.discovers, s.observes, s.cancels, s.other_requests,
       s.duplicates, s.notifications, s.downloads_done, s.downloads_started, s.downloads_failed,
       s.firmware_updates, s.firmware_failures, s.reboots, s.retransmissions, s.timeouts, s.lost,
-      s.errors);
+      s.errors, s.handshakes, s.handshake_failures);
 }
 
 std::string FormatJson(const Lwm2mStats& stats, double elapsed_s, std::size_t bytes_per_device) {

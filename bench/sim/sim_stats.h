@@ -40,6 +40,8 @@ struct Lwm2mStats {
   std::uint64_t datagrams_out = 0;
   std::uint64_t lost = 0;              // dropped by --loss
   std::uint64_t errors = 0;            // undecodable datagrams, resets, unexpected answers
+  std::uint64_t handshakes = 0;        // DTLS handshakes started
+  std::uint64_t handshake_failures = 0;  // DTLS handshakes failed and sessions lost
 };
 
 // "t=12.0s registered=1000/1000 updates=... ": the live line.
