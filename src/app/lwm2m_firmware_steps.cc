@@ -31,9 +31,16 @@ void Collect(const js::value& node, std::vector<std::int64_t>& at, Object5Values
     const js::value* list = o->if_contains(children);
     if (list == nullptr || !list->is_array()) continue;
     for (const js::value& child : list->as_array()) {
+      // Ids are unsigned as the device manager builds them (uint64), signed once parsed.
       const js::value* id = child.is_object() ? child.as_object().if_contains("id") : nullptr;
-      if (id == nullptr || !id->is_int64()) continue;
-      at.push_back(id->as_int64());
+      if (id == nullptr) continue;
+      if (id->is_uint64()) {
+        at.push_back(static_cast<std::int64_t>(id->as_uint64()));
+      } else if (id->is_int64()) {
+        at.push_back(id->as_int64());
+      } else {
+        continue;
+      }
       Collect(child, at, out);
       at.pop_back();
     }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -166,10 +167,33 @@ void Lwm2mFirmwareUpdates::Begin(const core::Operation& op, const core::Device& 
   Observe(id, serial, true, runs_version, ReachedDevice(op.result_json));
 }
 
+core::Result<std::size_t> Lwm2mFirmwareUpdates::ResumeUnfinished(core::Store& store) {
+  auto unfinished = store.ListUnfinishedOperations();
+  if (!unfinished) return tl::unexpected(unfinished.error());
+  std::size_t resumed = 0;
+  for (const core::Operation& op : *unfinished) {
+    if (op.kind != core::OperationKind::kFirmwareUpdate ||
+        op.state != core::OperationState::kInProgress || !ReachedDevice(op.result_json)) {
+      continue;
+    }
+    auto device = store.GetDevice(op.device_id);
+    if (!device || device->protocol != "lwm2m") continue;
+    // Read now, so that the contact that resumes it (on a CoAP thread) finds it cached.
+    if (auto request = ParseFirmwareRequest(op.parameters_json)) ImageOf(request->firmware_id);
+    std::lock_guard lock(mu_);
+    resume_.insert_or_assign(op.device_id, op);
+    ++resumed;
+  }
+  return resumed;
+}
+
 void Lwm2mFirmwareUpdates::Forget(core::DeviceId device, std::int64_t operation_id) {
   std::string observation;
   {
     std::lock_guard lock(mu_);
+    if (auto it = resume_.find(device); it != resume_.end() && it->second.id == operation_id) {
+      resume_.erase(it);
+    }
     auto it = flows_.find(device);
     if (it == flows_.end() || it->second.operation_id != operation_id) return;
     observation = std::move(it->second.observation);
@@ -221,9 +245,26 @@ void Lwm2mFirmwareUpdates::Observe(core::DeviceId device, std::uint64_t serial, 
 }
 
 void Lwm2mFirmwareUpdates::OnFirstLook(core::DeviceId device, const Flow& flow, bool runs_version,
-                                       bool redelivery, const Object5Values& values) {
+                                       bool redelivery, const Object5Values& values,
+                                       bool version_read) {
   const std::int64_t state = values.state.value_or(kFirmwareIdle);
   const std::int64_t result = values.update_result.value_or(0);
+  if (redelivery && state == kFirmwareIdle && !runs_version && !version_read) {
+    // The device may have rebooted into the image while the server was away, and the
+    // registry may not know yet: ask the device itself before sending the package again.
+    auto image = ImageOf(flow.image);
+    const std::string version = image ? image->version : "";
+    devices_.Read(device, Path::Resource(3, 0, 3), std::nullopt,
+                  [this, device, flow, version, values](DmResult<js::value> read) {
+                    if (!Current(device, flow.serial)) return;
+                    const js::value* v = read && read->is_object()
+                                             ? read->as_object().if_contains("value")
+                                             : nullptr;
+                    const bool runs = v != nullptr && v->is_string() && v->as_string() == version;
+                    OnFirstLook(device, flow, runs, true, values, true);
+                  });
+    return;
+  }
   switch (FirstStep(state, result, runs_version, redelivery)) {
     case FirmwareStep::kSucceed: {
       auto image = ImageOf(flow.image);
@@ -349,6 +390,20 @@ void Lwm2mFirmwareUpdates::Execute(core::DeviceId device, std::uint64_t serial) 
 
 void Lwm2mFirmwareUpdates::OnContact(core::DeviceId device) {
   std::optional<Flow> flow;
+  std::optional<core::Operation> resume;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = resume_.find(device); it != resume_.end() && !stopped_) {
+      resume = std::move(it->second);
+      resume_.erase(it);
+    }
+  }
+  if (resume) {
+    core::Device known;  // the firmware version unknown: a redelivery reads /3/0/3 itself
+    known.id = device;
+    Begin(*resume, known);
+    return;
+  }
   {
     std::lock_guard lock(mu_);
     auto it = flows_.find(device);
@@ -440,15 +495,25 @@ void Lwm2mFirmwareUpdates::FailRequest(core::DeviceId device, std::uint64_t seri
 }
 
 void Lwm2mFirmwareUpdates::Run() {
+  // Dropped notifications are made up for by reading Object 5 of every running flow, at
+  // most this often, so that a burst of them does not become a burst of reads.
+  constexpr auto kResyncEvery = std::chrono::seconds(10);
+  auto last_resync = std::chrono::steady_clock::now() - kResyncEvery;
+  bool dropped = false;
   for (;;) {
     {
       std::unique_lock lock(pump_mu_);
-      pump_cv_.wait(lock, [&] { return pump_stopping_ || pump_woken_; });
+      pump_cv_.wait_for(lock, kResyncEvery, [&] { return pump_stopping_ || pump_woken_; });
       if (pump_stopping_) return;
       pump_woken_ = false;
     }
     while (auto event = notifications_->Next(0)) OnNotification(*event);
-    if (notifications_->TakeDropped() > 0) Resync();
+    dropped = notifications_->TakeDropped() > 0 || dropped;
+    if (dropped && std::chrono::steady_clock::now() - last_resync >= kResyncEvery) {
+      dropped = false;
+      last_resync = std::chrono::steady_clock::now();
+      Resync();
+    }
   }
 }
 

@@ -66,10 +66,16 @@ class Lwm2mFirmwareUpdates {
   // fail it at once; an unregistered or silent device is undelivered. Never blocks on a
   // device (the image's description is read from the library once per image).
   void Begin(const core::Operation& op, const core::Device& device);
+  // After a restart, before the engine starts: the updates the server was driving when it
+  // went down (in_progress firmware_update operations of LwM2M devices whose result shows a
+  // flow's stage) resume as redeliveries at each device's next contact, since the engine
+  // sends again only what was `sent`. Returns how many; a store failure is returned.
+  core::Result<std::size_t> ResumeUnfinished(core::Store& store);
   // Forgets the operation's flow (cancelled); the device is not told.
   void Forget(core::DeviceId device, std::int64_t operation_id);
-  // The device registered or updated its registration: an updating flow reads /3/0/3, a
-  // downloading one observes Object 5 again if the registration dropped the observation.
+  // The device registered or updated its registration: an update to resume begins, an
+  // updating flow reads /3/0/3, a downloading one observes Object 5 again if the
+  // registration dropped the observation.
   void OnContact(core::DeviceId device);
   // Ends the notification thread; later calls and replies do nothing. Idempotent.
   void Stop();
@@ -95,8 +101,11 @@ class Lwm2mFirmwareUpdates {
 
   void Observe(core::DeviceId device, std::uint64_t serial, bool first, bool runs_version,
                bool redelivery);
+  // Decides from the first look at Object 5 (FirstStep). A redelivery finding the device
+  // idle reads /3/0/3 first (`version_read` then), since the registry may not know yet that
+  // the device already runs the image.
   void OnFirstLook(core::DeviceId device, const Flow& flow, bool runs_version, bool redelivery,
-                   const Object5Values& values);
+                   const Object5Values& values, bool version_read = false);
   void SendPackage(core::DeviceId device, const Flow& flow);
   void Push(core::DeviceId device, const Flow& flow);
   // Applies State and Update Result seen in a notification or read.
@@ -128,6 +137,8 @@ class Lwm2mFirmwareUpdates {
   std::uint64_t next_serial_ = 1;
   std::unordered_map<core::DeviceId, Flow> flows_;
   std::map<core::FirmwareId, core::FirmwareImage> images_;
+  // ResumeUnfinished's operations, until their device's next contact.
+  std::unordered_map<core::DeviceId, core::Operation> resume_;
 
   std::mutex pump_mu_;
   std::condition_variable pump_cv_;

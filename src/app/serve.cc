@@ -270,6 +270,9 @@ int Serve(int argc, char** argv, char** envp) {
   Lwm2mFirmwareUpdates lwm2m_firmware(*(*coap)->devices(), (*coap)->registrations(),
                                       *firmware->get(), events, operations,
                                       std::move(firmware_update_options));
+  if (auto resumed = lwm2m_firmware.ResumeUnfinished(**store); !resumed) {
+    spdlog::warn("cannot resume LwM2M firmware updates: {}", resumed.error().message);
+  }
   Lwm2mDelivery lwm2m_delivery(*(*coap)->devices(), (*coap)->registrations(), operations, clock,
                                std::chrono::seconds(config->lwm2m_queue_awake_s),
                                &lwm2m_firmware);

@@ -7,6 +7,7 @@
 // meanwhile until the update is over.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <functional>
@@ -114,10 +115,11 @@ class Lwm2mFirmwareTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> admin_;
-  std::unique_ptr<lwm2m::client::Client> client_;
-  json::value last_;
+  // Before the client: its threads write the log until it is destroyed.
   std::mutex log_mu_;
   std::vector<std::string> log_;
+  std::unique_ptr<lwm2m::client::Client> client_;
+  json::value last_;
 };
 
 TEST_F(Lwm2mFirmwareTest, APulledUpdateSucceedsAndTheDeviceRunsTheNewVersion) {
@@ -261,6 +263,62 @@ TEST_F(Lwm2mFirmwareTest, ALowBatteryHoldsTheUpdateAndARebootWaitsForIt) {
       << "the reboot ended after the update";
   EXPECT_TRUE(WaitUntil([&] { return client_->registrations() == 3; }))
       << "registered, rebooted by the update, rebooted by the reboot";
+}
+
+TEST_F(Lwm2mFirmwareTest, ARedeliveryAfterAKillResumesAndUpdatesOnce) {
+  const auto image = Upload("6.0.0");
+  ASSERT_GT(image, 0);
+  // Without its timer the client stays in State 3 (Updating) after the Execute until the test
+  // calls Tick, which "reboots" it into the new firmware.
+  const auto device = StartClient("fw-restart", [](auto& options) {
+    options.run_timer = false;
+    options.lifetime_s = 3600;
+  });
+  ASSERT_GT(device, 0);
+  const auto op = CreateUpdate(device, image);
+  ASSERT_GT(op, 0);
+  ASSERT_TRUE(WaitUntil([&] {
+    StateOf(op);
+    const auto* result = last_.as_object().if_contains("result");
+    return result != nullptr && result->is_object() && result->as_object().contains("stage") &&
+           result->at("stage") == "updating";
+  })) << json::serialize(last_)
+      << ClientLog();
+  ASSERT_EQ(client_->GetValue(lwm2m::Path::Resource(5, 0, 3)), lwm2m::Value{std::int64_t{3}});
+
+  // Killed while the device updates; back on the same CoAP port, the device's next Update is
+  // the contact on which the engine delivers the operation again.
+  const std::string url = server_->coap_url();
+  const std::string port = url.substr(url.rfind(':') + 1);
+  server_->Kill();
+  server_.reset();
+  server_ = std::make_unique<ServerProcess>(
+      dir_.path(), std::vector<std::string>{"--coap-listen", "127.0.0.1:" + port});
+  ASSERT_FALSE(server_->url().empty()) << server_->Output();
+  admin_ = std::make_unique<HttpClient>(server_->host(), server_->port(), kAdminToken);
+  ASSERT_TRUE(client_->Update());
+  // The server takes the update up again where the device is: Object 5 observed anew.
+  ASSERT_TRUE(WaitUntil([&] {
+    std::lock_guard lock(log_mu_);
+    return std::count_if(log_.begin(), log_.end(),
+                         [](const std::string& l) { return l.rfind("0.01 /5/0 ", 0) == 0; }) == 2;
+  })) << ClientLog()
+      << server_->Output();
+
+  client_->Tick();  // the reboot into 6.0.0 and a new Register
+  ASSERT_TRUE(WaitUntil([&] { return StateOf(op) == "succeeded"; }, std::chrono::seconds(60)))
+      << json::serialize(last_) << ClientLog() << server_->Output();
+  EXPECT_EQ(last_.at("result").at("firmware_version").as_string(), "6.0.0");
+  // Downloaded once, executed once: the redelivery went on from State 3.
+  std::lock_guard lock(log_mu_);
+  EXPECT_EQ(std::count_if(log_.begin(), log_.end(),
+                          [](const std::string& l) { return l.rfind("download coap", 0) == 0; }),
+            1)
+      << server_->Output();
+  EXPECT_EQ(std::count_if(log_.begin(), log_.end(),
+                          [](const std::string& l) { return l.rfind("0.02 /5/0/2", 0) == 0; }),
+            1)
+      << server_->Output();
 }
 
 }  // namespace

@@ -105,5 +105,16 @@ TEST(Object5InTest, FindsStateAndResultInAnInstanceOrAResourceNode) {
   EXPECT_FALSE(Object5In(boost::json::parse(R"({"path":"/5/1/3","value":2})")).state);
 }
 
+TEST(Object5InTest, TakesUnsignedIdsAsTheDeviceManagerBuildsThem) {
+  boost::json::object state{{"id", std::uint16_t{3}}, {"value", std::int64_t{3}}};
+  boost::json::object result{{"id", std::uint16_t{5}}, {"value", std::uint64_t{8}}};
+  boost::json::value instance = boost::json::object{
+      {"path", "/5/0"}, {"id", std::uint16_t{0}}, {"resources", boost::json::array{state, result}}};
+  ASSERT_TRUE(instance.at("resources").at(0).at("id").is_uint64());
+  Object5Values v = Object5In(instance);
+  EXPECT_EQ(v.state, 3);
+  EXPECT_EQ(v.update_result, 8);
+}
+
 }  // namespace
 }  // namespace custos::app
