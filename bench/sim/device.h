@@ -20,8 +20,8 @@ enum class Phase : std::uint8_t {
   kWaiting,      // not started yet (ramp-up) or waiting to try Register again
   kRegistering,  // a Register is in flight
   kRegistered,
-  kRebooting,    // Execute /3/0/4 or /5/0/2: silent until phase_at, then Register
-  kOffline,      // silent until phase_at, then Register
+  kRebooting,  // Execute /3/0/4 or /5/0/2: silent until phase_at, then Register
+  kOffline,    // silent until phase_at, then Register
 };
 
 // The confirmable request in flight.
@@ -67,24 +67,24 @@ struct Device {
   std::uint16_t pmin = 0, pmax = 0;  // Write-Attributes, seconds (0: none)
   Phase phase = Phase::kWaiting;
   Exchange exchange = Exchange::kNone;
-  std::uint8_t attempts = 0;        // retransmissions of the exchange in flight
-  std::uint8_t battery = 100;       // /3/0/9, percent
+  std::uint8_t attempts = 0;   // retransmissions of the exchange in flight
+  std::uint8_t battery = 100;  // /3/0/9, percent
   std::uint8_t firmware_state = firmware::kIdle;
   std::uint8_t firmware_result = firmware::kInitial;
-  bool separate = false;            // the exchange got its empty ACK
+  bool separate = false;  // the exchange got its empty ACK
   bool queue_mode = false;
   bool sleeping = false;
   bool low_battery = false;
   bool fails_update = false;
-  bool goes_offline = false;        // once, after its first registration
+  bool goes_offline = false;  // once, after its first registration
   bool charging = false;
   bool want_register = false;
   bool want_update = false;
   bool want_download = false;
-  bool firmware_reboot = false;     // the reboot in progress installs a package
-  bool dtls = false;                // over DTLS PSK (coaps)
+  bool firmware_reboot = false;  // the reboot in progress installs a package
+  bool dtls = false;             // over DTLS PSK (coaps)
   bool dtls_handshaking = false;
-  bool dtls_ready = false;          // its DTLS session is established
+  bool dtls_ready = false;  // its DTLS session is established
 };
 
 }  // namespace custos::sim

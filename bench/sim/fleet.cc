@@ -14,9 +14,12 @@ namespace {
 
 const char* VersionText(Lwm2mVersion version) {
   switch (version) {
-    case Lwm2mVersion::kV1_0: return "1.0";
-    case Lwm2mVersion::kV1_1: return "1.1";
-    case Lwm2mVersion::kV1_2: return "1.2";
+    case Lwm2mVersion::kV1_0:
+      return "1.0";
+    case Lwm2mVersion::kV1_1:
+      return "1.1";
+    case Lwm2mVersion::kV1_2:
+      return "1.2";
   }
   return "1.0";
 }
@@ -29,7 +32,9 @@ std::vector<std::uint8_t> TokenBytes(std::uint32_t token) {
 }  // namespace
 
 Fleet::Fleet(Lwm2mConfig config, Outbox& outbox)
-    : config_(std::move(config)), outbox_(outbox), devices_(config_.devices),
+    : config_(std::move(config)),
+      outbox_(outbox),
+      devices_(config_.devices),
       random_(config_.seed) {
   object_links_ = "</1/0>,</3/0>,</4/0>,</5/0>,</6/0>";
   if (config_.version != Lwm2mVersion::kV1_0) {
@@ -98,9 +103,9 @@ TimeMs Fleet::NextDeadline() const {
   TimeMs next = timers_.empty() ? kNever : timers_.top().at;
   if (dtls_) {
     if (auto deadline = dtls_->NextDeadline()) {
-      next = std::min<TimeMs>(next, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        deadline->time_since_epoch())
-                                        .count());
+      next = std::min<TimeMs>(
+          next, std::chrono::duration_cast<std::chrono::milliseconds>(deadline->time_since_epoch())
+                    .count());
     }
   }
   return next;
@@ -463,9 +468,8 @@ void Fleet::OnMessage(std::uint32_t d, Address from, std::span<const std::uint8_
       }
     } else if (message.type == coap::Type::kReset) {
       // A Reset of a notification cancels its observation (RFC 7641 §3.6).
-      std::erase_if(device.observations, [&](const Observation& o) {
-        return o.last_mid == message.message_id;
-      });
+      std::erase_if(device.observations,
+                    [&](const Observation& o) { return o.last_mid == message.message_id; });
     }
   } else if (message.code.IsResponse()) {
     if (message.type == coap::Type::kConfirmable) {

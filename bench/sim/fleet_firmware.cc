@@ -46,8 +46,7 @@ std::optional<std::pair<Address, std::string>> ParseCoapUri(std::string_view uri
 
 }  // namespace
 
-void Fleet::SetFirmwareState(std::uint32_t d, std::uint8_t state, std::uint8_t result,
-                             TimeMs now) {
+void Fleet::SetFirmwareState(std::uint32_t d, std::uint8_t state, std::uint8_t result, TimeMs now) {
   Device& device = devices_[d];
   device.firmware_state = state;
   device.firmware_result = result;
@@ -69,9 +68,8 @@ void Fleet::SetPackageUri(std::uint32_t d, const std::string& uri, TimeMs now) {
   if (target && device.dtls && !(target->first == config_.secure_server)) target.reset();
   if (!target) {
     SetFirmwareState(d, firmware::kIdle,
-                     uri.find("://") != std::string::npos
-                         ? firmware::kUnsupportedProtocol
-                         : firmware::kInvalidUri,
+                     uri.find("://") != std::string::npos ? firmware::kUnsupportedProtocol
+                                                          : firmware::kInvalidUri,
                      now);
     return;
   }
@@ -113,8 +111,7 @@ void Fleet::OnDownloadBlock(std::uint32_t d, const coap::Message& response, Time
   if (*block && (*block)->more) {
     // The server may answer in smaller blocks than asked: go on in its size.
     transfer.szx = (*block)->szx;
-    transfer.next_block =
-        static_cast<std::uint32_t>(transfer.size / (*block)->Size());
+    transfer.next_block = static_cast<std::uint32_t>(transfer.size / (*block)->Size());
     devices_[d].want_download = true;
     return;
   }

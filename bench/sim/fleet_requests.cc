@@ -148,8 +148,8 @@ coap::Message Fleet::Read(std::uint32_t d, const lwm2m::Path& path, const coap::
   return answer;
 }
 
-coap::Message Fleet::Observe(std::uint32_t d, const lwm2m::Path& path,
-                             const coap::Message& request, TimeMs now) {
+coap::Message Fleet::Observe(std::uint32_t d, const lwm2m::Path& path, const coap::Message& request,
+                             TimeMs now) {
   Device& device = devices_[d];
   const std::uint64_t token = TokenValue(request.token);
   std::erase_if(device.observations, [&](const Observation& o) {

@@ -1,17 +1,16 @@
 #include "lwm2m_command.h"
 
 #include <arpa/inet.h>
-#include <csignal>
-#include <cstdio>
-#include <optional>
-#include <vector>
+#include <fmt/format.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
+#include <optional>
+#include <vector>
 
 #include "runner.h"
 
@@ -81,9 +80,12 @@ int Run(const Lwm2mArgs& args) {
   }
   config.secure_server = *secure;
   config.psk_key = *key;
-  if (args.version == "1.0") config.version = Lwm2mVersion::kV1_0;
-  else if (args.version == "1.2") config.version = Lwm2mVersion::kV1_2;
-  else config.version = Lwm2mVersion::kV1_1;
+  if (args.version == "1.0")
+    config.version = Lwm2mVersion::kV1_0;
+  else if (args.version == "1.2")
+    config.version = Lwm2mVersion::kV1_2;
+  else
+    config.version = Lwm2mVersion::kV1_1;
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -98,13 +100,12 @@ int Run(const Lwm2mArgs& args) {
     return 1;
   }
   std::cout << "final: " << FormatLine(result->stats, result->elapsed_s) << "\n";
-  std::cout << fmt::format("state per device: {} bytes (sizeof), {:.0f} bytes (resident set "
-                           "growth at start); send errors {}",
-                           result->bytes_per_device, result->measured_bytes_per_device,
-                           result->send_errors)
+  std::cout << fmt::format(
+                   "state per device: {} bytes (sizeof), {:.0f} bytes (resident set "
+                   "growth at start); send errors {}",
+                   result->bytes_per_device, result->measured_bytes_per_device, result->send_errors)
             << std::endl;
-  const std::string json =
-      FormatJson(result->stats, result->elapsed_s, result->bytes_per_device);
+  const std::string json = FormatJson(result->stats, result->elapsed_s, result->bytes_per_device);
   if (!args.json_file.empty()) {
     std::ofstream out(args.json_file);
     out << json << "\n";
@@ -125,8 +126,8 @@ void AddLwm2mCommand(CLI::App& app) {
   cmd->add_option("--server", args->server, "the LwM2M server, coap://a.b.c.d:port")
       ->capture_default_str();
   cmd->add_option("--devices", c.devices, "fleet size")->capture_default_str();
-  cmd->add_option("--sockets", args->run.sockets,
-                  "UDP sockets (0: one per 16,000 devices)")->capture_default_str();
+  cmd->add_option("--sockets", args->run.sockets, "UDP sockets (0: one per 16,000 devices)")
+      ->capture_default_str();
   cmd->add_option("--ramp", c.ramp_per_s, "Registers started per second")->capture_default_str();
   cmd->add_option("--version", args->version, "LwM2M version")
       ->check(CLI::IsMember({"1.0", "1.1", "1.2"}))
@@ -142,8 +143,7 @@ void AddLwm2mCommand(CLI::App& app) {
       ->check(CLI::Range(1u, 86400u))
       ->capture_default_str();
   cmd->add_option("--prefix", c.prefix, "endpoint name prefix")->capture_default_str();
-  cmd->add_option("--first", c.first, "number of the first endpoint name")
-      ->capture_default_str();
+  cmd->add_option("--first", c.first, "number of the first endpoint name")->capture_default_str();
   cmd->add_option("--firmware-version", c.firmware_version, "the version devices start with")
       ->capture_default_str();
   cmd->add_option("--fail-update-share", c.fail_update_share,
@@ -163,7 +163,8 @@ void AddLwm2mCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--dtls-share", c.dtls_share, "share over DTLS 1.2 PSK (coaps)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--secure-server", args->secure_server, "the coaps listener, coaps://a.b.c.d:port")
+  cmd->add_option("--secure-server", args->secure_server,
+                  "the coaps listener, coaps://a.b.c.d:port")
       ->capture_default_str();
   cmd->add_option("--psk-key", args->psk_key,
                   "the DTLS devices' pre-shared key, hex (identity: the endpoint name)")

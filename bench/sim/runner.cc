@@ -58,7 +58,8 @@ class SocketOutbox : public Outbox {
 core::Result<RunResult> RunLwm2m(const Lwm2mConfig& config, const RunOptions& options,
                                  const std::atomic<bool>& stop) {
   std::size_t socket_count = options.sockets;
-  if (socket_count == 0) socket_count = std::max<std::size_t>(1, (config.devices + 15'999) / 16'000);
+  if (socket_count == 0)
+    socket_count = std::max<std::size_t>(1, (config.devices + 15'999) / 16'000);
   coap_bench::EndpointSpace space(socket_count);
   auto sockets = SimSockets::Open(space, config.devices);
   if (!sockets) return tl::unexpected(sockets.error());
@@ -67,9 +68,8 @@ core::Result<RunResult> RunLwm2m(const Lwm2mConfig& config, const RunOptions& op
   Fleet fleet(config, outbox);
 
   const TimeMs start = MonotonicMs();
-  const TimeMs end = options.duration_s > 0
-                         ? start + static_cast<TimeMs>(options.duration_s * 1000)
-                         : kNever;
+  const TimeMs end =
+      options.duration_s > 0 ? start + static_cast<TimeMs>(options.duration_s * 1000) : kNever;
   const TimeMs report_every =
       options.report_every_s > 0 ? static_cast<TimeMs>(options.report_every_s * 1000) : kNever;
   TimeMs next_report = report_every == kNever ? kNever : start + report_every;
@@ -104,8 +104,8 @@ core::Result<RunResult> RunLwm2m(const Lwm2mConfig& config, const RunOptions& op
                             inbound.empty() ? kNever : inbound.front().due});
     // Wake at least every 200 ms so that a stop request is seen soon.
     const int timeout = static_cast<int>(std::clamp<TimeMs>(wake - now, 0, 200));
-    const int n = epoll_wait((*sockets)->epoll_fd(), events.data(),
-                             static_cast<int>(events.size()), timeout);
+    const int n =
+        epoll_wait((*sockets)->epoll_fd(), events.data(), static_cast<int>(events.size()), timeout);
     now = MonotonicMs();
     outbox.set_now(now);
     for (int i = 0; i < n; ++i) {
@@ -116,7 +116,9 @@ core::Result<RunResult> RunLwm2m(const Lwm2mConfig& config, const RunOptions& op
         if (received.empty()) break;
         for (const Incoming& datagram : received) {
           if (options.delay_ms > 0) {
-            inbound.push_back(Delayed{now + options.delay_ms, datagram.endpoint, datagram.source,
+            inbound.push_back(Delayed{now + options.delay_ms,
+                                      datagram.endpoint,
+                                      datagram.source,
                                       {datagram.bytes.begin(), datagram.bytes.end()}});
           } else {
             fleet.OnDatagram(datagram.endpoint, datagram.source, datagram.bytes, now);

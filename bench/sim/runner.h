@@ -14,10 +14,10 @@
 namespace custos::sim {
 
 struct RunOptions {
-  std::size_t sockets = 0;        // 0: enough for the fleet at ~16,000 endpoints a socket
-  double duration_s = 0;          // 0: until `stop`
-  double report_every_s = 5;      // 0: no live lines
-  std::uint32_t delay_ms = 0;     // added to each datagram, either way
+  std::size_t sockets = 0;     // 0: enough for the fleet at ~16,000 endpoints a socket
+  double duration_s = 0;       // 0: until `stop`
+  double report_every_s = 5;   // 0: no live lines
+  std::uint32_t delay_ms = 0;  // added to each datagram, either way
   // Called with each live line.
   std::function<void(const std::string&)> on_line;
 };
@@ -25,7 +25,7 @@ struct RunOptions {
 struct RunResult {
   Lwm2mStats stats;
   double elapsed_s = 0;
-  std::size_t bytes_per_device = 0;  // the fleet's state per device (sizeof)
+  std::size_t bytes_per_device = 0;      // the fleet's state per device (sizeof)
   double measured_bytes_per_device = 0;  // resident set growth over the fleet's start
   std::uint64_t send_errors = 0;
 };

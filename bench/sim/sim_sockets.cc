@@ -63,7 +63,7 @@ SimSockets::SimSockets(const coap_bench::EndpointSpace& space, std::size_t endpo
     : space_(space), endpoints_(endpoints), in_(std::make_unique<InBatch>()) {}
 
 core::Result<std::unique_ptr<SimSockets>> SimSockets::Open(const coap_bench::EndpointSpace& space,
-                                                          std::size_t endpoints) {
+                                                           std::size_t endpoints) {
   if (endpoints > space.Capacity()) {
     return core::MakeError(core::ErrorCode::kInvalidArgument,
                            "more endpoints than the sockets' address space holds");
@@ -191,8 +191,8 @@ std::span<const Incoming> SimSockets::Receive(std::size_t index) {
       if (!endpoint) continue;
       Incoming& datagram = batch.datagrams[kept++];
       datagram.endpoint = *endpoint;
-      datagram.source = Address{ntohl(batch.sources[i].sin_addr.s_addr),
-                                ntohs(batch.sources[i].sin_port)};
+      datagram.source =
+          Address{ntohl(batch.sources[i].sin_addr.s_addr), ntohs(batch.sources[i].sin_port)};
       datagram.bytes =
           std::span<const std::uint8_t>(batch.data[i].data(), batch.headers[i].msg_len);
     }

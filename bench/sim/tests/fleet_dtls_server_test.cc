@@ -50,9 +50,8 @@ TEST(FleetDtlsServerTest, PskDevicesRegisterOverDtlsAndAnswerReads) {
     ids[name] = std::to_string(created.Json().at("id").as_int64());
     auto credential = admin.Post(
         "/api/v1/devices/" + ids[name] + "/credentials",
-        json::serialize(json::object{{"kind", "psk"},
-                                     {"identity", name},
-                                     {"secret", "101112131415161718191a1b1c1d1e1f"}}));
+        json::serialize(json::object{
+            {"kind", "psk"}, {"identity", name}, {"secret", "101112131415161718191a1b1c1d1e1f"}}));
     ASSERT_EQ(credential.status, 201) << credential.body;
   }
 

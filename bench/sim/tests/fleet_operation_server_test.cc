@@ -30,8 +30,8 @@ TEST(FleetOperationServerTest, FirmwareUpdateOperationsSucceedOverSimulatedDevic
   const std::string& url = server.coap_url();
 
   Lwm2mConfig config;
-  config.server = Address{0x7f000001,
-                          static_cast<std::uint16_t>(std::stoul(url.substr(url.rfind(':') + 1)))};
+  config.server =
+      Address{0x7f000001, static_cast<std::uint16_t>(std::stoul(url.substr(url.rfind(':') + 1)))};
   config.devices = 4;
   config.prefix = "simop-";
   config.lifetime_s = 300;
@@ -72,9 +72,8 @@ TEST(FleetOperationServerTest, FirmwareUpdateOperationsSucceedOverSimulatedDevic
   for (const auto& [name, id] : ids) {
     json::object parameters{{"firmware_id", firmware_id}};
     if (n++ == 0) parameters["method"] = "push";
-    const json::object body{{"kind", "firmware_update"},
-                            {"parameters", parameters},
-                            {"battery_threshold", 0}};
+    const json::object body{
+        {"kind", "firmware_update"}, {"parameters", parameters}, {"battery_threshold", 0}};
     auto created = admin.Post("/api/v1/devices/" + id + "/operations", json::serialize(body));
     ASSERT_EQ(created.status, 201) << created.body;
     operations.push_back(std::to_string(created.Json().at("id").as_int64()));

@@ -34,7 +34,7 @@ class FleetServerTest : public ::testing::Test {
     config_.server = Address{0x7f000001, port};
     config_.devices = kDevices;
     config_.prefix = "simtest-";
-    config_.ramp_per_s = 2000;
+    config_.ramp_per_s = 100;
     config_.lifetime_s = 300;
     config_.step_s = 5;
     config_.reboot_ms = 200;
@@ -60,8 +60,7 @@ class FleetServerTest : public ::testing::Test {
     for (const auto& item : list.Json().at("devices").as_array()) {
       const auto& device = item.as_object();
       const std::string name(device.at("name").as_string());
-      if (name.starts_with("simtest-") &&
-          device.at("connectivity").at("online").as_bool()) {
+      if (name.starts_with("simtest-") && device.at("connectivity").at("online").as_bool()) {
         found[name] = device;
       }
     }
@@ -91,9 +90,10 @@ class FleetServerTest : public ::testing::Test {
 
 TEST_F(FleetServerTest, DevicesRegisterAndAnswerReadsAndTakeAFirmwareUpdate) {
   StartFleet();
-  ASSERT_TRUE(WaitUntil([&] { return OnlineDevices().size() == kDevices; },
-                        std::chrono::seconds(90)))
-      << OnlineDevices().size() << " online\n" << server_->Output();
+  ASSERT_TRUE(
+      WaitUntil([&] { return OnlineDevices().size() == kDevices; }, std::chrono::seconds(90)))
+      << OnlineDevices().size() << " online\n"
+      << server_->Output();
   auto devices = OnlineDevices();
   const json::object& device = devices.at("simtest-7");
   EXPECT_EQ(device.at("protocol").as_string(), "lwm2m");
@@ -120,9 +120,9 @@ TEST_F(FleetServerTest, DevicesRegisterAndAnswerReadsAndTakeAFirmwareUpdate) {
                                   {{"Content-Type", "application/octet-stream"}});
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
   const std::string uri(uploaded.Json().at("urls").at("coap").as_string());
-  auto written = admin_->Request("PUT", "/api/v1/devices/" + id + "/lwm2m/5/0/1",
-                                 json::serialize(json::value(uri)),
-                                 {{"Content-Type", "application/json"}});
+  auto written =
+      admin_->Request("PUT", "/api/v1/devices/" + id + "/lwm2m/5/0/1",
+                      json::serialize(json::value(uri)), {{"Content-Type", "application/json"}});
   ASSERT_EQ(written.status, 200) << written.body;
   ASSERT_TRUE(WaitUntil([&] { return ReadValue(id, "/5/0/3") == json::value(2); },
                         std::chrono::seconds(30)))

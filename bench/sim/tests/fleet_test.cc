@@ -238,8 +238,8 @@ TEST_F(FleetTest, ReadsInTheAskedFormatAndAnswersDuplicatesFromTheCache) {
     auto tree = Request(coap::codes::kGet, "/3/0", format);
     ASSERT_EQ(tree.code, coap::codes::kContent) << format;
     EXPECT_EQ(coap::ContentFormat(tree.options), format);
-    auto records = lwm2m::format::Decode(*lwm2m::format::ContentFormatFromId(format),
-                                         tree.payload, lwm2m::Path::Instance(3, 0),
+    auto records = lwm2m::format::Decode(*lwm2m::format::ContentFormatFromId(format), tree.payload,
+                                         lwm2m::Path::Instance(3, 0),
                                          [](const lwm2m::Path& p) { return ResourceTypeAt(p); });
     ASSERT_TRUE(records.has_value()) << format;
     bool manufacturer = false;
@@ -499,9 +499,7 @@ TEST_F(FleetTest, QueueModeSleepsAfterTheAwakeTimeAndWakesWithAnUpdate) {
   EXPECT_FALSE(fleet_->device(0).sleeping);
 }
 
-TEST_F(FleetTest, StateIsWellUnderAKibibytePerDevice) {
-  EXPECT_LT(Fleet::BytesPerDevice(), 512u);
-}
+TEST_F(FleetTest, StateIsWellUnderAKibibytePerDevice) { EXPECT_LT(Fleet::BytesPerDevice(), 512u); }
 
 }  // namespace
 }  // namespace custos::sim
