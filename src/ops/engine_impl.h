@@ -56,6 +56,11 @@ class Engine::Impl {
   Deliverer* DelivererFor(const core::Device& device) const;
 
   void TrackLocked(const core::Operation& op);
+  // The earliest instant at which the clock alone makes `op` due (its deadline, its schedule,
+  // its retry, the opening of the window it waits for); max when none.
+  core::TimeMs DueAtLocked(const core::Operation& op) const;
+  // PollLocked walks the operations for due ones only from `at` on.
+  void NoteDueLocked(core::TimeMs at) { next_scan_at_ = std::min(next_scan_at_, at); }
   void UntrackLocked(std::int64_t id);
   // Stores `next` if the stored state is still `from`, then keeps it in memory (or drops it
   // when final) and publishes `event_type`. On a lost compare-and-set the stored operation
@@ -123,6 +128,10 @@ class Engine::Impl {
   WindowCache windows_;
   // Operations waiting for a maintenance window, and when it opens (absent: not known yet).
   std::map<std::int64_t, core::TimeMs> window_opens_at_;
+  // When PollLocked next walks active_: the earliest due instant known (each operation stored
+  // or held lowers it), so that device reports, which wake the driver, cost no walk of
+  // 100,000 operations each.
+  core::TimeMs next_scan_at_ = 0;
   // Created in bulk, not yet stepped, with what a conflict does to each.
   std::map<std::int64_t, OnConflict> bulk_unstepped_;
   bool started_ = false;

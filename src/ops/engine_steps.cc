@@ -48,6 +48,21 @@ Deliverer* Engine::Impl::DelivererFor(const core::Device& device) const {
 void Engine::Impl::TrackLocked(const Operation& op) {
   active_[op.id] = op;
   by_device_[op.device_id].insert(op.id);
+  NoteDueLocked(DueAtLocked(op));
+}
+
+core::TimeMs Engine::Impl::DueAtLocked(const Operation& op) const {
+  core::TimeMs at = std::numeric_limits<core::TimeMs>::max();
+  if (op.deadline) at = std::min(at, *op.deadline);
+  if (op.state == OperationState::kScheduled && op.schedule_at) at = std::min(at, *op.schedule_at);
+  if (op.state == OperationState::kSent && op.next_attempt_at) {
+    at = std::min(at, *op.next_attempt_at);
+  }
+  if (op.state == OperationState::kWaiting && op.waiting_for == kGuardMaintenanceWindow) {
+    auto opens = window_opens_at_.find(op.id);
+    at = std::min(at, opens == window_opens_at_.end() ? core::TimeMs{0} : opens->second);
+  }
+  return at;
 }
 
 void Engine::Impl::UntrackLocked(std::int64_t id) {
@@ -157,6 +172,7 @@ void Engine::Impl::StepLocked(std::int64_t id, Actions& actions, OnConflict on_c
     if (*guard == kGuardMaintenanceWindow) {
       // Looked at again when the window opens (never, before the deadline, if it does not).
       window_opens_at_[id] = opens_at.value_or(std::numeric_limits<core::TimeMs>::max());
+      NoteDueLocked(window_opens_at_[id]);
     }
     if (*guard == kGuardExclusiveLock && on_conflict == OnConflict::kReject) {
       FinishLocked(op, OperationState::kRejected,
@@ -210,6 +226,7 @@ void Engine::Impl::ResendLocked(const Operation& op, Actions& actions) {
   std::optional<core::TimeMs> opens_at;
   if (WindowsHoldLocked(op, *device, opens_at)) {
     window_opens_at_[op.id] = opens_at.value_or(std::numeric_limits<core::TimeMs>::max());
+    NoteDueLocked(window_opens_at_[op.id]);
     resend_on_contact_.erase(op.id);
     Operation next = op;
     next.state = OperationState::kWaiting;
@@ -282,18 +299,19 @@ void Engine::Impl::PollLocked(Actions& actions) {
 
   const core::TimeMs now = services_.clock.Now();
   std::vector<std::int64_t> due;
-  for (const auto& [id, op] : active_) {
-    const bool deadline = op.deadline && now >= *op.deadline;
-    const bool scheduled =
-        op.state == OperationState::kScheduled && op.schedule_at && now >= *op.schedule_at;
-    const bool retry =
-        op.state == OperationState::kSent && op.next_attempt_at && now >= *op.next_attempt_at;
-    bool window = false;
-    if (op.state == OperationState::kWaiting && op.waiting_for == kGuardMaintenanceWindow) {
-      auto opens = window_opens_at_.find(id);
-      window = opens == window_opens_at_.end() || now >= opens->second;
+  if (now >= next_scan_at_) {
+    // What stays due after this poll (a retry of a device out of reach) is looked at again
+    // a tick later, as before.
+    next_scan_at_ = std::numeric_limits<core::TimeMs>::max();
+    for (const auto& [id, op] : active_) {
+      const core::TimeMs at = DueAtLocked(op);
+      if (now >= at) {
+        due.push_back(id);
+        NoteDueLocked(now + options_.driver_tick_ms);
+      } else {
+        NoteDueLocked(at);
+      }
     }
-    if (deadline || scheduled || retry || window) due.push_back(id);
   }
   // Operations created in bulk are taken up a slice at a time, so that other requests get
   // the lock in between; the driver comes back at once for the rest.
