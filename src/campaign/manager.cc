@@ -92,6 +92,7 @@ int Manager::Impl::StageOf(const Live& live, const core::Device& device) const {
 void Manager::Impl::AddMember(Live& live, core::CampaignMember member) {
   if (member.operation_id) live.by_operation[*member.operation_id] = member.device_id;
   const std::string outcome = member.outcome;
+  CountOutcome(live, "", outcome);
   if (outcome == "queued") {
     live.queued.insert({member.stage, member.device_id});
   } else if (!IsFinalOutcome(outcome)) {
@@ -152,7 +153,7 @@ CampaignView Manager::Impl::ViewOf(const Live& live) const {
   view.state = live.state;
   view.total = static_cast<std::int64_t>(live.members.size());
   view.batches_started = live.batch + 1;
-  for (const auto& [device, m] : live.members) ++view.counts[m.outcome];
+  for (const auto& [outcome, n] : live.counts) view.counts[outcome] = n;
   return view;
 }
 

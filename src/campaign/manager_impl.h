@@ -27,6 +27,8 @@ struct Live {
   std::vector<core::filter::Expr> stages;
   std::optional<core::filter::Expr> selector_filter;
   std::map<core::DeviceId, core::CampaignMember> members;
+  // Members by outcome, kept as outcomes change (a view must not walk 100,000 members).
+  std::map<std::string, std::int64_t> counts;
   std::set<std::pair<int, core::DeviceId>> queued;  // by stage, then device
   std::map<std::int64_t, core::DeviceId> by_operation;
   std::map<int, BatchTally> batches;
@@ -47,6 +49,8 @@ struct Live {
 };
 
 bool IsFinalOutcome(std::string_view outcome);
+// Moves one member from outcome `from` ("" for a new member) to `to` in `live.counts`.
+void CountOutcome(Live& live, const std::string& from, const std::string& to);
 bool IsFailure(std::string_view outcome);
 
 class Manager::Impl {

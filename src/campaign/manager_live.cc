@@ -22,6 +22,14 @@ bool IsFailure(std::string_view outcome) {
   return outcome == "failed" || outcome == "timed_out" || outcome == "rejected";
 }
 
+void CountOutcome(Live& live, const std::string& from, const std::string& to) {
+  if (!from.empty()) {
+    auto it = live.counts.find(from);
+    if (it != live.counts.end() && --it->second <= 0) live.counts.erase(it);
+  }
+  ++live.counts[to];
+}
+
 void Manager::Impl::SetOutcome(Live& live, core::DeviceId device, std::string outcome,
                                std::optional<std::int64_t> operation_id) {
   auto it = live.members.find(device);
@@ -35,6 +43,7 @@ void Manager::Impl::SetOutcome(Live& live, core::DeviceId device, std::string ou
   // A final outcome is final: a late event does not undo it, and it counts once.
   if (IsFinalOutcome(m.outcome) || m.outcome == outcome) return;
   const bool was_queued = m.outcome == "queued";
+  CountOutcome(live, m.outcome, outcome);
   m.outcome = std::move(outcome);
   live.dirty.insert(device);
   live.counts_dirty = true;
@@ -186,6 +195,7 @@ void Manager::Impl::Step(Live& live) {
         live.queued.erase(live.queued.begin());
         core::CampaignMember& m = live.members[device];
         m.batch = live.batch;
+        CountOutcome(live, m.outcome, "planned");
         m.outcome = "planned";
         ++live.in_flight;
         ++current->admitted;
