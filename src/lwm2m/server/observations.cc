@@ -18,6 +18,7 @@ Observation ObservationTable::Add(core::DeviceId device, std::vector<Path> paths
   o.peer = peer;
   o.content_format = content_format;
   by_id_[o.id] = o;
+  IndexLocked(o);
   return o;
 }
 
@@ -34,7 +35,9 @@ void ObservationTable::SetToken(const std::string& id, std::vector<std::uint8_t>
 bool ObservationTable::Restore(Observation observation) {
   std::lock_guard lock(mu_);
   std::string id = observation.id;
-  return by_id_.emplace(std::move(id), std::move(observation)).second;
+  auto [it, added] = by_id_.emplace(std::move(id), std::move(observation));
+  if (added) IndexLocked(it->second);
+  return added;
 }
 
 void ObservationTable::Reserve(std::uint64_t last) {
@@ -66,36 +69,52 @@ std::optional<Observation> ObservationTable::Remove(const std::string& id) {
   if (it == by_id_.end()) return std::nullopt;
   Observation o = std::move(it->second);
   by_id_.erase(it);
+  UnindexLocked(o);
   return o;
+}
+
+void ObservationTable::UnindexLocked(const Observation& o) {
+  auto ids = ids_by_device_.find(o.device);
+  if (ids == ids_by_device_.end()) return;
+  ids->second.erase(o.id);
+  if (ids->second.empty()) ids_by_device_.erase(ids);
 }
 
 std::vector<Observation> ObservationTable::RemoveDevice(core::DeviceId device) {
   std::lock_guard lock(mu_);
   std::vector<Observation> out;
-  for (auto it = by_id_.begin(); it != by_id_.end();) {
-    if (it->second.device == device) {
-      out.push_back(std::move(it->second));
-      it = by_id_.erase(it);
-    } else {
-      ++it;
-    }
+  auto ids = ids_by_device_.find(device);
+  if (ids == ids_by_device_.end()) return out;
+  for (const std::string& id : ids->second) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) continue;
+    out.push_back(std::move(it->second));
+    by_id_.erase(it);
   }
+  ids_by_device_.erase(ids);
   return out;
 }
 
 std::vector<Observation> ObservationTable::OfDevice(core::DeviceId device) const {
   std::lock_guard lock(mu_);
   std::vector<Observation> out;
-  for (const auto& [id, o] : by_id_) {
-    if (o.device == device) out.push_back(o);
+  auto ids = ids_by_device_.find(device);
+  if (ids == ids_by_device_.end()) return out;
+  for (const std::string& id : ids->second) {
+    if (auto it = by_id_.find(id); it != by_id_.end()) out.push_back(it->second);
   }
   return out;
 }
 
 bool ObservationTable::Observes(core::DeviceId device, const Path& path) const {
   std::lock_guard lock(mu_);
-  for (const auto& [id, o] : by_id_) {
-    if (o.device == device && o.paths.size() == 1 && o.paths[0] == path) return true;
+  auto ids = ids_by_device_.find(device);
+  if (ids == ids_by_device_.end()) return false;
+  for (const std::string& id : ids->second) {
+    auto it = by_id_.find(id);
+    if (it != by_id_.end() && it->second.paths.size() == 1 && it->second.paths[0] == path) {
+      return true;
+    }
   }
   return false;
 }
@@ -105,6 +124,7 @@ std::vector<Observation> ObservationTable::RemoveAll() {
   std::vector<Observation> out;
   for (auto& [id, o] : by_id_) out.push_back(std::move(o));
   by_id_.clear();
+  ids_by_device_.clear();
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,9 +63,15 @@ class ObservationTable {
   std::vector<Observation> All() const;
 
  private:
+  void IndexLocked(const Observation& o) { ids_by_device_[o.device].insert(o.id); }
+  void UnindexLocked(const Observation& o);
+
   mutable std::mutex mu_;
   std::uint64_t next_ = 1;
   std::map<std::string, Observation> by_id_;
+  // The ids of each device's observations: a device's registration or update looks up its
+  // own, never every device's.
+  std::map<core::DeviceId, std::set<std::string>> ids_by_device_;
 };
 
 // {"id", "paths", "started_at", "last_notified_at", "value"}.
