@@ -15,6 +15,16 @@ void FleetState::Put(DeviceId id, LifecycleState state, const Connectivity& c) {
   if (c.online) ++online_;
 }
 
+void FleetState::PutIfAbsent(DeviceId id, LifecycleState state, const Connectivity& c) {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = entries_.try_emplace(id);
+  if (!inserted) return;
+  it->second.state = state;
+  it->second.connectivity = c;
+  ++by_state_[static_cast<int>(state)];
+  if (c.online) ++online_;
+}
+
 void FleetState::SetState(DeviceId id, LifecycleState state) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(id);

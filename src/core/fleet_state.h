@@ -24,6 +24,9 @@ class FleetState {
   };
 
   void Put(DeviceId id, LifecycleState state, const Connectivity& c);
+  // Put, unless the device is already there (its connectivity may have been reported in the
+  // meantime: that is kept).
+  void PutIfAbsent(DeviceId id, LifecycleState state, const Connectivity& c);
   void SetState(DeviceId id, LifecycleState state);
   void Erase(DeviceId id);
   std::optional<Entry> Get(DeviceId id) const;

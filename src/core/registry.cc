@@ -149,7 +149,8 @@ Result<std::vector<ImportRowResult>> Registry::ImportDevices(const Actor& actor,
     r.row = first_row + index_of_valid[k];
     if (r.accepted) ++accepted;
     // Fleet state for the new rows: in the state they were stored with, and offline.
-    if (r.accepted && !r.updated) fleet_.Put(r.id, states[k], {});
+    // (A device reported online between the store's commit and here stays online.)
+    if (r.accepted && !r.updated) fleet_.PutIfAbsent(r.id, states[k], {});
     results[index_of_valid[k]] = std::move(r);
   }
   Event e;
@@ -339,7 +340,17 @@ Result<void> Registry::DeleteDevice(const Actor& actor, DeviceId id) {
 
 void Registry::ReportConnectivity(DeviceId id, const Connectivity& c) {
   auto was_online = fleet_.UpdateConnectivity(id, c);
-  if (!was_online || *was_online == c.online) return;
+  if (!was_online) {
+    // Stored, but not in the fleet state yet: reported between an import's commit and its
+    // fleet update (an auto-provisioned device's retransmitted Register), which must not lose
+    // this report.
+    auto device = store_.GetDevice(id);
+    if (!device) return;
+    fleet_.Put(id, device->state, device->connectivity);
+    was_online = fleet_.UpdateConnectivity(id, c);
+    if (!was_online) return;
+  }
+  if (*was_online == c.online) return;
   Event e;
   e.type = c.online ? "device.online" : "device.offline";
   e.device_id = id;

@@ -232,5 +232,20 @@ TEST_F(RegistryTest, FleetStateSurvivesReload) {
   EXPECT_EQ(fresh.fleet().CountByState().at(LifecycleState::kDisabled), 1);
 }
 
+TEST_F(RegistryTest, ConnectivityReportedBeforeTheFleetStateKnowsTheDeviceIsKept) {
+  // The device is in the store but not in this registry's fleet state: as between an
+  // auto-provisioning import's commit and its fleet update.
+  auto d = *registry_->CreateDevice(operator_, NewDevice("early"));
+  Registry other(*store_, *events_, clock_);
+  Connectivity c;
+  c.online = true;
+  c.address = "127.0.0.1:5683";
+  c.transport = "coap";
+  other.ReportConnectivity(d.id, c);
+  EXPECT_EQ(other.fleet().OnlineCount(), 1) << "not dropped";
+  ASSERT_TRUE(other.FlushConnectivity());
+  EXPECT_TRUE(store_->GetDevice(d.id)->connectivity.online);
+}
+
 }  // namespace
 }  // namespace custos::core
