@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <iterator>
+#include <utility>
+
 #include "core/store.h"
 #include "lwm2m/server/device_manager.h"
 #include "lwm2m/server/observation_record.h"
@@ -15,12 +18,38 @@ namespace custos::lwm2m::server {
 void DeviceManager::SaveObservations(std::vector<core::Lwm2mObservationChange> changes) {
   core::Store* store = hooks_.observation_store;
   if (store == nullptr || changes.empty() || !saving_observations_.load()) return;
-  writer_.Post([store, changes = std::move(changes)] {
-    if (auto saved = store->SaveLwm2mObservations(changes); !saved) {
+  QueueObservationSaves(std::move(changes), {});
+}
+
+void DeviceManager::QueueObservationSaves(std::vector<core::Lwm2mObservationChange> changes,
+                                          std::function<void()> then) {
+  bool post = false;
+  {
+    std::lock_guard lock(saves_mu_);
+    pending_saves_.insert(pending_saves_.end(), std::make_move_iterator(changes.begin()),
+                          std::make_move_iterator(changes.end()));
+    if (then) after_saves_.push_back(std::move(then));
+    post = !std::exchange(saves_posted_, true);
+  }
+  if (post) writer_.Post([this] { WritePendingObservationSaves(); });
+}
+
+void DeviceManager::WritePendingObservationSaves() {
+  std::vector<core::Lwm2mObservationChange> changes;
+  std::vector<std::function<void()>> then;
+  {
+    std::lock_guard lock(saves_mu_);
+    changes.swap(pending_saves_);
+    then.swap(after_saves_);
+    saves_posted_ = false;
+  }
+  if (!changes.empty()) {
+    if (auto saved = hooks_.observation_store->SaveLwm2mObservations(changes); !saved) {
       spdlog::warn("lwm2m: {} observation changes not saved: {}", changes.size(),
                    saved.error().message);
     }
-  });
+  }
+  for (auto& f : then) f();
 }
 
 void DeviceManager::SaveAccepted(const Observation& observation, std::function<void()> then) {
@@ -31,13 +60,7 @@ void DeviceManager::SaveAccepted(const Observation& observation, std::function<v
     then();
     return;
   }
-  writer_.Post([store, record = std::move(*record), then = std::move(then)] {
-    if (auto saved = store->SaveLwm2mObservations({core::Lwm2mObservationChange::Put(record)});
-        !saved) {
-      spdlog::warn("lwm2m: observation o{} not saved: {}", record.id, saved.error().message);
-    }
-    then();
-  });
+  QueueObservationSaves({core::Lwm2mObservationChange::Put(std::move(*record))}, std::move(then));
 }
 
 void DeviceManager::SaveRemoved(const std::string& id) {
