@@ -154,6 +154,10 @@ void Lwm2mFirmwareUpdates::Begin(const core::Operation& op, const core::Device& 
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
+    // The engine sends it again when the device has not answered in time (a busy server or a
+    // slow device): the flow under way goes on and reports, rather than starting over with a
+    // second observation of Object 5.
+    if (auto it = flows_.find(id); it != flows_.end() && it->second.operation_id == op.id) return;
     serial = next_serial_++;
     Flow flow;
     flow.operation_id = op.id;
