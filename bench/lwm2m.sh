@@ -18,9 +18,10 @@
 # the database (every registration persisted).
 # Prints a table and the target ratios; writes bench/results/lwm2m-latest.json.
 # Environment: WINDOW (256), SOCKETS (4), STORM_TIMEOUT_S (900), LIBCOAP_MAX (100000),
-# BUILD_DIR (build-bench-lwm2m).
+# BUILD_DIR (build-bench-lwm2m), NO_BUILD (0; 1 uses the binaries already in BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results=${RESULTS_DIR:-bench/results}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(10000 100000 1000000)
 window=${WINDOW:-256}
@@ -31,9 +32,11 @@ build=${BUILD_DIR:-build-bench-lwm2m}
 
 command -v coap-server-notls >/dev/null || { echo "coap-server-notls missing: apt-get install libcoap3-bin"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 missing: apt-get install sqlite3"; exit 1; }
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
-  -DCUSTOS_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target custos custos_coap_load custos_udp_echo >/dev/null
+if [ "${NO_BUILD:-0}" != 1 ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
+    -DCUSTOS_BUILD_BENCH=ON >/dev/null
+  cmake --build "$build" --target custos custos_coap_load custos_udp_echo >/dev/null
+fi
 bin=$build/bench/coap
 custos=$build/src/app/custos
 [ -x "$custos" ] || custos=$(find "$build" -name custos -type f -perm -u+x | head -1)
@@ -201,13 +204,13 @@ echo "custos / libcoap at 10,000 endpoints: $vs_libcoap (target >= 2)"
 echo "custos at 1,000,000 / at 10,000 endpoints: $scale (target >= 0.80)"
 echo "RSS per registered device at the largest N: ${rss[custos/${counts[-1]}]:-n/a} B (target <= 2048)"
 
-mkdir -p bench/results
+mkdir -p "$results"
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
-cat >bench/results/lwm2m-latest.json <<JSON
+cat >"$results"/lwm2m-latest.json <<JSON
 {"date": "$(date -u +%FT%TZ)", "machine": {"cpus": $(nproc), "cpu": "$cpu", "kernel": "$(uname -r)",
              "load_average_before": "$load_before", "load_average_after": "$(cut -d' ' -f1-3 /proc/loadavg)"},
  "window": $window, "sockets": $sockets,
  "runs": [${runs_json%,}],
  "custos_vs_libcoap_at_10000": $vs_libcoap, "custos_1000000_vs_10000": $scale}
 JSON
-echo "written: bench/results/lwm2m-latest.json"
+echo "written: $results/lwm2m-latest.json"

@@ -29,6 +29,7 @@
 # NO_BUILD (0; 1 uses the binaries already in BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results=${RESULTS_DIR:-bench/results}
 clients=${1:-10000}
 rounds=${ROUNDS:-1}
 publishers=${PUBLISHERS:-1000}
@@ -256,10 +257,10 @@ echo "targets: connects/s custos / mosquitto = $connect_ratio (>= 1.5); QoS 1 me
 echo "         custos RSS per idle connection = $(median custos rss_per_connection_bytes) B (<= 2048)"
 echo "open files: $clients connections per process, under the machine's hard limit of 20,000"
 
-mkdir -p bench/results
+mkdir -p "$results"
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 runs_json=$(printf '%s,' "${runs[@]}")
-cat >bench/results/mqtt.json <<JSON
+cat >"$results"/mqtt.json <<JSON
 {"date": "$(date -u +%FT%TZ)", "machine": {"cpus": $(nproc), "cpu": "$cpu", "kernel": "$(uname -r)",
              "load_average_before": "$load_before", "load_average_after": "$load_after",
              "open_file_limit": $(ulimit -Hn)},
@@ -270,4 +271,4 @@ cat >bench/results/mqtt.json <<JSON
  "medians": {${medians_json%,}},
  "custos_vs_mosquitto_connects": $connect_ratio, "custos_vs_mosquitto_messages": $publish_ratio}
 JSON
-echo "written: bench/results/mqtt.json"
+echo "written: $results/mqtt.json"

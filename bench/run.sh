@@ -13,6 +13,7 @@
 # SAMPLES (200), WRK_SECONDS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results=${RESULTS_DIR:-bench/results}
 devices=${1:-1000000}
 samples=${SAMPLES:-200}
 wrk_seconds=${WRK_SECONDS:-10}
@@ -125,11 +126,11 @@ printf '%-52s %14s %14s %8s\n' "GET /devices/{id} requests/s (wrk -t2 -c64)" "$w
 printf '%-52s %14s %14s %8s\n' "GET /devices/{id} p99" "$wrk_p99" "-" "-"
 [ -z "$non2xx" ] || echo "warning: wrk saw $non2xx non-2xx answers"
 
-mkdir -p bench/results
-cat >bench/results/latest.json <<JSON
+mkdir -p "$results"
+cat >"$results"/latest.json <<JSON
 {"date": "$(date -u +%FT%TZ)", "devices": $accepted,
  "import": {"seconds": $import_s, "rows_per_s": $import_rate, "peak_rss_kib": $rss_kib, "db_bytes": $db_bytes},
  "filters": [${json_filters%,}],
  "get_by_id": {"requests_per_s": $wrk_rps, "p99": "$wrk_p99"}}
 JSON
-echo "written: bench/results/latest.json"
+echo "written: $results/latest.json"
