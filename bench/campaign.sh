@@ -35,14 +35,7 @@ fail_share=${FAIL_SHARE:-0}
 kind=${KIND:-firmware_update}
 anchor_per_min=1000
 
-if [ "${NO_BUILD:-0}" != 1 ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
-    -DCUSTOS_BUILD_BENCH=ON >/dev/null
-  cmake --build "$build" --target custos custos-sim >/dev/null
-fi
-custos=$(find "$build" -maxdepth 3 -name custos -type f -perm -u+x | head -1)
-sim=$(find "$build" -maxdepth 3 -name custos-sim -type f -perm -u+x | head -1)
-[ -x "$custos" ] && [ -x "$sim" ] || { echo "custos or custos-sim not built in $build"; exit 1; }
+. bench/sim_common.sh
 
 for knob in rmem_max wmem_max; do
   f=/proc/sys/net/core/$knob
@@ -52,13 +45,6 @@ done
 work=$(mktemp -d /tmp/custos-campaign-bench.XXXXXX)
 server_pid=""
 sim_pid=""
-stop() {  # pid
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() { stop "$sim_pid"; stop "$server_pid"; rm -rf "$work"; }
 trap cleanup EXIT
 

@@ -25,14 +25,7 @@ online_timeout_s=${ONLINE_TIMEOUT_S:-1200}
 build=${BUILD_DIR:-build-bench-campaign}
 per_process=9500
 
-if [ "${NO_BUILD:-0}" != 1 ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCUSTOS_BUILD_TESTS=OFF \
-    -DCUSTOS_BUILD_BENCH=ON >/dev/null
-  cmake --build "$build" --target custos custos-sim >/dev/null
-fi
-custos=$(find "$build" -maxdepth 3 -name custos -type f -perm -u+x | head -1)
-sim=$(find "$build" -maxdepth 3 -name custos-sim -type f -perm -u+x | head -1)
-[ -x "$custos" ] && [ -x "$sim" ] || { echo "custos or custos-sim not built in $build"; exit 1; }
+. bench/sim_common.sh
 need=$((mqtt_devices + 500))
 [ "$(ulimit -n)" -ge "$need" ] || ulimit -n "$need" 2>/dev/null ||
   { echo "$mqtt_devices connections need $need open files; the limit is $(ulimit -Hn)"; exit 1; }
@@ -40,13 +33,6 @@ need=$((mqtt_devices + 500))
 work=$(mktemp -d /tmp/custos-scale-bench.XXXXXX)
 pids=()
 server_pid=""
-stop() {
-  [ -n "$1" ] || return 0
-  kill "$1" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() {
   for p in "${pids[@]}"; do stop "$p"; done
   stop "$server_pid"
