@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian 12 packages), builds everything in Release, runs each
 # fuzz target for a bounded time (FUZZ_SECONDS, default 20), then the whole test suite
-# (unit and integration tests against the real server binary) with CTest.
+# (unit and integration tests against the real server binary) with CTest, and the benchmark
+# suite in quick mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -29,3 +30,6 @@ cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCUSTOS_BUILD_TESTS=ON -DCUSTOS_BUILD_BENCH=ON >/dev/null
 cmake --build build-test -j "$jobs"
 ctest --test-dir build-test --output-on-failure -j "$jobs" --timeout 600
+# Every benchmark scenario in quick mode (small fleets, the binaries just built; its figures
+# mean nothing): the benchmark scripts and the simulator must keep working.
+BUILD_DIR=build-test bench/suite.sh --quick
