@@ -13,7 +13,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  sqlite3 curl jq wrk procps libcoap3-bin
+  sqlite3 curl jq wrk procps iproute2 libcoap3-bin
   mosquitto mosquitto-clients libpaho-mqtt-dev openssl
 )
 
