@@ -2,7 +2,8 @@
 # The LwM2M registration storm, one command: bench/lwm2m.sh [ENDPOINT_COUNTS...]
 #                                              (default 10000 100000 1000000)
 #
-# For each count N, three servers in turn, each a fresh process, under the same load:
+# For each count N, ROUNDS rounds of three servers in turn (custos, libcoap, echo, custos,
+# libcoap, echo, ...), each run a fresh process, under the same load:
 #   custos   the real `custos serve` (Release), plain CoAP with auto-provisioning, on a fresh
 #            data directory: each Register creates its device (batched) and is persisted
 #            (store migration 5) before its 2.01 goes out;
@@ -16,14 +17,17 @@
 # one was answered; latency covers every Register. RSS per device = (VmRSS after the storm -
 # VmRSS before) / N. For custos it then counts the rows of lwm2m_registrations and devices in
 # the database (every registration persisted).
-# Prints a table and the target ratios; writes bench/results/lwm2m-latest.json.
-# Environment: WINDOW (256), SOCKETS (4), STORM_TIMEOUT_S (900), LIBCOAP_MAX (100000),
-# BUILD_DIR (build-bench-lwm2m), NO_BUILD (0; 1 uses the binaries already in BUILD_DIR).
+# Prints a table of each figure's median over the rounds with its spread (lowest–highest),
+# and the target ratios, each taken within a round, as their median (spread); writes every
+# run, the medians and the ratios to RESULTS_DIR/lwm2m-latest.json.
+# Environment: ROUNDS (1; bench/suite.sh passes 3), WINDOW (256), SOCKETS (4), STORM_TIMEOUT_S
+# (900), LIBCOAP_MAX (100000), RESULTS_DIR (bench/results), BUILD_DIR (build-bench-lwm2m), NO_BUILD (0; 1 uses the binaries already in BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=${RESULTS_DIR:-bench/results}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(10000 100000 1000000)
+rounds=${ROUNDS:-1}
 window=${WINDOW:-256}
 sockets=${SOCKETS:-4}
 storm_timeout_s=${STORM_TIMEOUT_S:-900}
@@ -50,28 +54,10 @@ for knob in rmem_max wmem_max; do
 done
 
 work=$(mktemp -d /tmp/custos-lwm2m-bench.XXXXXX)
-server_pid=""
-stop_server() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
-}
+# shellcheck source=bench/coap_common.sh
+source bench/coap_common.sh
 cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
-
-free_udp_port() {
-  for p in $(shuf -i 20000-29999 -n 50); do
-    if [ -z "$(ss -Htuan "sport = :$p")" ]; then
-      echo "$p"
-      return
-    fi
-  done
-  return 1
-}
 
 # Starts custos on a fresh data directory; sets server_pid and address.
 start_custos() {
@@ -94,123 +80,65 @@ start_custos() {
   return 1
 }
 
-start_echo() {
-  : >"$work/echo.out"
-  "$bin/custos_udp_echo" --listen 127.0.0.1:0 --threads 2 >"$work/echo.out" 2>"$work/echo.err" &
-  server_pid=$!
-  address=""
-  for _ in $(seq 1 100); do
-    address=$(sed -n 's/.*listening on \([0-9.]*:[0-9]*\)$/\1/p' "$work/echo.out")
-    [ -n "$address" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-start_libcoap() {
-  local port
-  port=$(free_udp_port)
-  coap-server-notls -A 127.0.0.1 -p "$port" -v 0 >"$work/libcoap.out" 2>&1 &
-  server_pid=$!
-  address="127.0.0.1:$port"
-  for _ in $(seq 1 50); do
-    coap-client-notls -B 1 -m get "coap://$address/" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "coap-server-notls did not answer on $address" >&2
-  return 1
-}
-
-field() { sed -n "s/.*\"$2\": \([^,}]*\).*/\1/p" <<<"$1"; }
-error_of() { sed -n 's/.*"error": "\(.*\)"}$/\1/p' <<<"$1"; }
-
 run_storm() {  # name, endpoints
   "$bin/custos_coap_load" --register --server "$address" --endpoints "$2" --sockets "$sockets" \
     --window "$window" --warm-up-timeout "$storm_timeout_s" --drain 3 \
     --server-pid "$server_pid" --label "$1" || true
 }
 
-declare -A rate p50 p99 rss lost note persisted
-runs_json=""
-record() {  # name, endpoints, json line (or empty), reason when empty
-  local key="$1/$2"
-  if [ -n "$3" ] && [ "$(field "$3" warm_up_complete)" = true ]; then
-    rate[$key]=$(field "$3" requests_per_s)
-    p50[$key]=$(awk -v u="$(field "$3" p50_us)" 'BEGIN {printf "%.2f", u / 1000}')
-    p99[$key]=$(awk -v u="$(field "$3" p99_us)" 'BEGIN {printf "%.2f", u / 1000}')
-    rss[$key]=$(awk -v b="$(field "$3" rss_per_peer_bytes)" \
-      'BEGIN {if (b ~ /^-?[0-9.]+$/) printf "%.0f", b; else print "-"}')
-    lost[$key]="$(field "$3" retransmissions)/$(field "$3" lost)"
-    runs_json+="${3%\}}, \"persisted\": \"${persisted[$key]:-}\"},"
-  else
-    local why=$4
-    [ -n "$3" ] && why=$(error_of "$3")
-    note[$key]=$why
-    runs_json+="{\"server\": \"$1\", \"endpoints\": $2, \"n/a\": \"$why\"},"
-  fi
-}
-
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for n in "${counts[@]}"; do
-  echo "== $n endpoints" >&2
-  if start_custos; then
-    out=$(run_storm custos "$n")
-    stop_server  # SIGTERM: the counts below read a closed database
-    persisted[custos/$n]="$(sqlite3 "$work/data/custos.db" \
-      'SELECT (SELECT COUNT(*) FROM lwm2m_registrations) || " registrations, " || (SELECT COUNT(*) FROM devices) || " devices"' 2>&1)"
-    record custos "$n" "$out" "the load generator failed"
-  else
-    record custos "$n" "" "custos did not start"
-  fi
-  stop_server
-  if [ "$n" -gt "$libcoap_max" ]; then
-    record libcoap "$n" "" "not run above $libcoap_max endpoints"
-  elif start_libcoap; then
-    record libcoap "$n" "$(run_storm libcoap "$n")" "the load generator failed"
-  else
-    record libcoap "$n" "" "coap-server-notls did not start"
-  fi
-  stop_server
-  if start_echo; then
-    record echo "$n" "$(run_storm echo "$n")" "the load generator failed"
-  else
-    record echo "$n" "" "custos_udp_echo did not start"
-  fi
-  stop_server
-done
-
-printf '\n%-10s %-8s %10s %9s %9s %12s %12s  %s\n' endpoints server "reg/s" "p50 ms" "p99 ms" \
-  "RSS/device B" "retx/lost" "persisted"
-for n in "${counts[@]}"; do
-  for s in custos libcoap echo; do
-    key="$s/$n"
-    if [ -n "${rate[$key]:-}" ]; then
-      printf '%-10s %-8s %10.0f %9s %9s %12s %12s  %s\n' "$n" "$s" "${rate[$key]}" \
-        "${p50[$key]}" "${p99[$key]}" "${rss[$key]}" "${lost[$key]}" "${persisted[$key]:-}"
+  for round in $(seq 1 "$rounds"); do
+    echo "== $n endpoints, round $round of $rounds" >&2
+    if start_custos; then
+      out=$(run_storm custos "$n")
+      stop_server  # SIGTERM: the counts below read a closed database
+      persisted[custos/$n/$round]="$(sqlite3 "$work/data/custos.db" \
+        'SELECT (SELECT COUNT(*) FROM lwm2m_registrations) || " registrations, " || (SELECT COUNT(*) FROM devices) || " devices"' 2>&1)"
+      record custos "$n" "$round" "$out" "the load generator failed"
     else
-      printf '%-10s %-8s %10s   (%s)\n' "$n" "$s" "n/a" "${note[$key]}"
+      record custos "$n" "$round" "" "custos did not start"
     fi
+    stop_server
+    if [ "$n" -gt "$libcoap_max" ]; then
+      record libcoap "$n" "$round" "" "not run above $libcoap_max endpoints"
+    elif start_libcoap; then
+      record libcoap "$n" "$round" "$(run_storm libcoap "$n")" "the load generator failed"
+    else
+      record libcoap "$n" "$round" "" "coap-server-notls did not start"
+    fi
+    stop_server
+    if start_echo; then
+      record echo "$n" "$round" "$(run_storm echo "$n")" "the load generator failed"
+    else
+      record echo "$n" "$round" "" "custos_udp_echo did not start"
+    fi
+    stop_server
   done
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-ratio() {
-  if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; else echo null; fi
-}
-vs_libcoap=$(ratio "${rate[custos/10000]:-}" "${rate[libcoap/10000]:-}")
-scale=$(ratio "${rate[custos/1000000]:-}" "${rate[custos/10000]:-}")
+print_table "reg/s" 1 "${counts[@]}"
+mapfile -t vs_libcoap < <(round_ratios custos 10000 libcoap 10000)
+mapfile -t scale < <(round_ratios custos 1000000 custos 10000)
+largest=${counts[-1]}
 echo
-echo "load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "custos / libcoap at 10,000 endpoints: $vs_libcoap (target >= 2)"
-echo "custos at 1,000,000 / at 10,000 endpoints: $scale (target >= 0.80)"
-echo "RSS per registered device at the largest N: ${rss[custos/${counts[-1]}]:-n/a} B (target <= 2048)"
+echo "load average before / after: $load_before / $load_after on $(nproc) CPUs; $rounds round(s)"
+echo "custos / libcoap at 10,000 endpoints: $(stats_cell 2 1 "${vs_libcoap[@]}") (target >= 2)"
+echo "custos at 1,000,000 / at 10,000 endpoints: $(stats_cell 2 1 "${scale[@]}") (target >= 0.80)"
+echo "RSS per registered device at the largest N: $(cell 0 1 custos "$largest" rss_per_peer_bytes) B (target <= 2048)"
 
 mkdir -p "$results"
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 cat >"$results"/lwm2m-latest.json <<JSON
 {"date": "$(date -u +%FT%TZ)", "machine": {"cpus": $(nproc), "cpu": "$cpu", "kernel": "$(uname -r)",
-             "load_average_before": "$load_before", "load_average_after": "$(cut -d' ' -f1-3 /proc/loadavg)"},
- "window": $window, "sockets": $sockets,
+             "load_average_before": "$load_before", "load_average_after": "$load_after"},
+ "window": $window, "sockets": $sockets, "rounds": $rounds,
  "runs": [${runs_json%,}],
- "custos_vs_libcoap_at_10000": $vs_libcoap, "custos_1000000_vs_10000": $scale}
+ "medians": $(medians_json "${counts[@]}"),
+ "custos_vs_libcoap_at_10000": $(stats_median_json "${vs_libcoap[@]}"),
+ "custos_1000000_vs_10000": $(stats_median_json "${scale[@]}"),
+ "ratios_per_round": {"custos_vs_libcoap_at_10000": $(stats_json "${vs_libcoap[@]}"),
+                      "custos_1000000_vs_10000": $(stats_json "${scale[@]}")}}
 JSON
 echo "written: $results/lwm2m-latest.json"
