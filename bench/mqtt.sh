@@ -22,7 +22,9 @@
 # devices/+/requests/#) publishes the same-shaped reply there, so its round trip has one more
 # hop through the broker.
 # ROUNDS rounds, interleaved (custos, mosquitto, custos, ...); the table shows each figure's
-# median over the rounds. Writes every run and the medians to bench/results/mqtt.json.
+# median over the rounds with its spread (lowest–highest), and the ratio custos / mosquitto
+# taken within each round, as their median (spread). Writes every run, the medians and the
+# spreads to RESULTS_DIR/mqtt.json.
 # Fails (exit 1) if a broker does not start, the devices cannot be made, or a scenario errs.
 # Environment: ROUNDS (1), PUBLISHERS (1000), MESSAGES (100), INFLIGHT (10), RTT_CLIENTS (100),
 # RTT_REQUESTS (50), WINDOW (64), WARM_UP (500), IO_THREADS (2), BUILD_DIR (build-bench-mqtt),
@@ -115,7 +117,7 @@ provision_custos() {
   { echo "name,protocol"; awk '{print $1 ",mqtt"}' "$devices"; } >"$work/devices.csv"
   curl -sS --fail -H "$auth" -H "Content-Type: text/csv" --data-binary @"$work/devices.csv" \
     "$api/devices/import" >"$work/import.json" || die "device import failed"
-  grep -q "\"accepted\":$clients[,}]" "$work/import.json" ||
+  grep -q "\"accepted\":${clients}[,}]" "$work/import.json" ||
     die "device import: $(head -c 300 "$work/import.json")"
   # name -> id, a page of 1000 at a time
   : >"$work/ids.txt"
@@ -221,40 +223,50 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 field() { sed -n "s/.*\"$2\": \([^,}]*\).*/\1/p" <<<"$1"; }
-median() {  # broker, field
+# shellcheck source=bench/stats_common.sh
+source bench/stats_common.sh
+values() {  # broker, field: the field of every round's run of that broker, in round order
   local r
   for r in "${runs[@]}"; do
-    if [ "$(field "$r" broker)" = "\"$1\"" ]; then field "$r" "$2"; fi
-  done | sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+    if [ "$(field "$r" broker)" = "\"$1\"" ]; then printf '%s\n' "$(field "$r" "$2")"; fi
+  done
 }
 figures=(
-  "connects_per_s|connects/s ($clients devices, window $window)|1"
-  "connack_p50_us|CONNACK p50 ms|1000"
-  "connack_p99_us|CONNACK p99 ms|1000"
-  "rss_per_connection_bytes|RSS per idle connection, bytes|1"
-  "acks_per_s|QoS 1 messages/s ($publishers x $messages x 64 B, inflight $inflight)|1"
-  "puback_p50_us|PUBACK p50 ms|1000"
-  "puback_p99_us|PUBACK p99 ms|1000"
-  "rtt_p50_us|request round trip p50 ms ($rtt_clients x $rtt_requests)|1000"
-  "rtt_p99_us|request round trip p99 ms|1000"
+  "connects_per_s|connects/s ($clients devices, window $window)|1|0"
+  "connack_p50_us|CONNACK p50 ms|1000|2"
+  "connack_p99_us|CONNACK p99 ms|1000|2"
+  "rss_per_connection_bytes|RSS per idle connection, bytes|1|0"
+  "acks_per_s|QoS 1 messages/s ($publishers x $messages x 64 B, inflight $inflight)|1|0"
+  "puback_p50_us|PUBACK p50 ms|1000|2"
+  "puback_p99_us|PUBACK p99 ms|1000|2"
+  "rtt_p50_us|request round trip p50 ms ($rtt_clients x $rtt_requests)|1000|2"
+  "rtt_p99_us|request round trip p99 ms|1000|2"
 )
-printf '\n%-58s %12s %12s %8s\n' figure Custos mosquitto ratio
+# Each figure: the median over the rounds (lowest–highest); the ratio is custos / mosquitto
+# within each round, then their median (spread).
+printf '\n%-58s %26s %26s %18s\n' figure Custos mosquitto ratio
 medians_json=""
+declare -A ratio_of ratio_cell custos_of
 for f in "${figures[@]}"; do
-  IFS='|' read -r key name scale <<<"$f"
-  c=$(median custos "$key")
-  m=$(median mosquitto "$key")
-  read -r cs ms ratio < <(awk -v c="$c" -v m="$m" -v s="$scale" 'BEGIN {
-    printf "%.2f %.2f %s\n", c / s, m / s, (m != 0 ? sprintf("%.2f", c / m) : "-") }')
-  printf '%-58s %12s %12s %8s\n' "$name" "$cs" "$ms" "$ratio"
-  medians_json+="\"$key\": {\"custos\": $c, \"mosquitto\": $m, \"ratio\": $([ "$ratio" = - ] && echo null || echo "$ratio")},"
+  IFS='|' read -r key name scale decimals <<<"$f"
+  mapfile -t c < <(values custos "$key")
+  mapfile -t m < <(values mosquitto "$key")
+  mapfile -t r < <(stats_round_ratios "$rounds" "${c[@]}" "${m[@]}")
+  printf '%-58s %26s %26s %18s\n' "$name" "$(stats_cell "$decimals" "$scale" "${c[@]}")" \
+    "$(stats_cell "$decimals" "$scale" "${m[@]}")" "$(stats_cell 2 1 "${r[@]}")"
+  ratio_of[$key]=$(stats_median "${r[@]}")
+  ratio_cell[$key]=$(stats_cell 2 1 "${r[@]}")
+  custos_of[$key]=$(stats_median "${c[@]}")
+  medians_json+="\"$key\": {\"custos\": $(stats_median_json "${c[@]}"), \"mosquitto\": $(stats_median_json "${m[@]}"), \"ratio\": ${ratio_of[$key]:-null},"
+  medians_json+=" \"spread\": {\"custos\": $(stats_json "${c[@]}"), \"mosquitto\": $(stats_json "${m[@]}"), \"ratio\": $(stats_json "${r[@]}")}},"
 done
-connect_ratio=$(awk -v c="$(median custos connects_per_s)" -v m="$(median mosquitto connects_per_s)" 'BEGIN {printf "%.2f", c / m}')
-publish_ratio=$(awk -v c="$(median custos acks_per_s)" -v m="$(median mosquitto acks_per_s)" 'BEGIN {printf "%.2f", c / m}')
+connect_ratio=${ratio_of[connects_per_s]:-null}
+publish_ratio=${ratio_of[acks_per_s]:-null}
 echo
 echo "load average before / after: $load_before / $load_after on $(nproc) CPUs; $rounds round(s)"
-echo "targets: connects/s custos / mosquitto = $connect_ratio (>= 1.5); QoS 1 messages/s = $publish_ratio (>= 1.5);"
-echo "         custos RSS per idle connection = $(median custos rss_per_connection_bytes) B (<= 2048)"
+echo "targets: connects/s custos / mosquitto = ${ratio_cell[connects_per_s]} (>= 1.5);"
+echo "         QoS 1 messages/s custos / mosquitto = ${ratio_cell[acks_per_s]} (>= 1.5);"
+echo "         custos RSS per idle connection = ${custos_of[rss_per_connection_bytes]} B (<= 2048)"
 echo "open files: $clients connections per process, under the machine's hard limit of 20,000"
 
 mkdir -p "$results"
