@@ -12,9 +12,12 @@
 #      against AWS IoT Jobs' published maximum rollout rate;
 #   6. scale: 1,000,000 registered LwM2M devices and as many MQTT connections as the open-file
 #      limit allows, at once (bench/scale.sh).
+# The scripts with a peer or noisy figures run ROUNDS rounds, interleaved (custos, peer,
+# custos, peer, ...), and report each figure's median with its spread (lowest–highest) and
+# each ratio taken within a round, then their median (docs/benchmarks.md, "Method").
 # Each script prints its own table (figure, custos, peer, ratio) and writes its JSON; this one
-# then prints the headline figures of all of them in one table and writes them, with every
-# script's JSON, to RESULTS_DIR/suite-latest.json.
+# then prints the headline figures of all of them in one table (medians, with the spread where
+# there is one) and writes them to RESULTS_DIR/suite-latest.json.
 #
 # --quick: small fleets (under two minutes once built), binaries from BUILD_DIR (default
 # build-test, as the test command builds it), results in a temporary directory: the test
@@ -87,31 +90,47 @@ summary=$(jq -n \
   --argjson foundation "$(read_json latest.json)" \
   --argjson campaign "$(read_json campaign-latest.json)" \
   --argjson scale "$(read_json scale-latest.json)" '
-  def reg(s; n): ($lwm2m.runs // []) | map(select(.server == s and .endpoints == n)) | .[0];
+  # A figure is a number, or the {median, min, max, runs} of a figure measured in rounds.
+  def st(x): if x == null then null elif (x | type) == "object" then x
+             else {median: x, min: x, max: x} end;
+  def stats(a): (a | map(select(type == "number")) | sort) as $s | ($s | length) as $n |
+    if $n == 0 then null
+    else {median: (if $n % 2 == 1 then $s[($n - 1) / 2] else ($s[$n / 2 - 1] + $s[$n / 2]) / 2 end),
+          min: $s[0], max: $s[-1], runs: a} end;
+  def div(x; k): st(x) | if . == null or .median == null then null
+                 else {median: (.median / k), min: (.min / k), max: (.max / k)} end;
   def ratio(a; b): if (a != null and b != null and b != 0) then ((a / b * 100 | round) / 100) else null end;
-  def row(f; c; p; r): {figure: f, custos: c, peer: p, ratio: r};
+  def row(f; c; p; r): {figure: f, custos: st(c).median, peer: st(p).median, ratio: st(r).median,
+    spread: {custos: (st(c) | if . then [.min, .max] else null end),
+             peer: (st(p) | if . then [.min, .max] else null end),
+             ratio: (st(r) | if . then [.min, .max] else null end)}};
+  def reg(s; n): ($lwm2m.medians // []) | map(select(.server == s and .endpoints == n)) | .[0];
+  def lrun(s; n; r): ($lwm2m.runs // []) | map(select(.server == s and .endpoints == n and .round == r)) | .[0];
+  def mq(m; k): {custos: m.medians[k].spread.custos, peer: m.medians[k].spread.mosquitto,
+                 ratio: m.medians[k].spread.ratio};
   ($lwm2m.runs // [] | map(select(.server == "custos")) | map(.endpoints) | min) as $n |
+  # custos / libcoap within each round, then their median
+  stats([range(1; ($lwm2m.rounds // 1) + 1) as $r |
+         ratio(lrun("custos"; $n; $r).requests_per_s; lrun("libcoap"; $n; $r).requests_per_s)]) as $lr |
+  mq($mqtt; "connects_per_s") as $mc | mq($mqtt; "acks_per_s") as $ma |
+  mq($mqtt; "rtt_p99_us") as $mr | mq($mqtt; "rss_per_connection_bytes") as $ms |
+  mq($mqtt_max; "connects_per_s") as $mx | ($foundation.filters[0].spread // {}) as $f0 |
   [ row("LwM2M registrations/s at \($n) (peer: libcoap)"; reg("custos"; $n).requests_per_s;
-        reg("libcoap"; $n).requests_per_s;
-        ratio(reg("custos"; $n).requests_per_s; reg("libcoap"; $n).requests_per_s)),
-    row("LwM2M registration p99 ms at \($n)"; (reg("custos"; $n).p99_us // null | if . then ./1000 else null end);
-        (reg("libcoap"; $n).p99_us // null | if . then ./1000 else null end); null),
-    row("MQTT connects/s (peer: mosquitto)"; $mqtt.medians.connects_per_s.custos;
-        $mqtt.medians.connects_per_s.mosquitto; $mqtt.medians.connects_per_s.ratio),
-    row("MQTT QoS 1 acks/s"; $mqtt.medians.acks_per_s.custos; $mqtt.medians.acks_per_s.mosquitto;
-        $mqtt.medians.acks_per_s.ratio),
-    row("MQTT command round trip p99 us"; $mqtt.medians.rtt_p99_us.custos;
-        $mqtt.medians.rtt_p99_us.mosquitto; $mqtt.medians.rtt_p99_us.ratio),
-    row("MQTT RSS per connection, B"; $mqtt.medians.rss_per_connection_bytes.custos;
-        $mqtt.medians.rss_per_connection_bytes.mosquitto;
-        $mqtt.medians.rss_per_connection_bytes.ratio),
-    row("MQTT connects/s at the open-file limit"; $mqtt_max.medians.connects_per_s.custos;
-        $mqtt_max.medians.connects_per_s.mosquitto; $mqtt_max.medians.connects_per_s.ratio),
-    row("Import rows/s (\($foundation.devices) devices)"; $foundation.import.rows_per_s; null; null),
+        reg("libcoap"; $n).requests_per_s; $lr),
+    row("LwM2M registration p99 ms at \($n)"; div(reg("custos"; $n).p99_us; 1000);
+        div(reg("libcoap"; $n).p99_us; 1000); null),
+    row("MQTT connects/s (peer: mosquitto)"; $mc.custos; $mc.peer; $mc.ratio),
+    row("MQTT QoS 1 acks/s"; $ma.custos; $ma.peer; $ma.ratio),
+    row("MQTT command round trip p99 us"; $mr.custos; $mr.peer; $mr.ratio),
+    row("MQTT RSS per connection, B"; $ms.custos; $ms.peer; $ms.ratio),
+    row("MQTT connects/s at the open-file limit"; $mx.custos; $mx.peer; $mx.ratio),
+    row("Import rows/s (\($foundation.devices) devices, once)"; $foundation.import.rows_per_s; null; null),
     row("Fleet query p50 ms: \($foundation.filters[0].filter // "-") (peer: sqlite3)";
-        $foundation.filters[0].custos_p50_ms; $foundation.filters[0].sqlite3_p50_ms;
-        ratio($foundation.filters[0].custos_p50_ms; $foundation.filters[0].sqlite3_p50_ms)),
-    row("GET /devices/{id} requests/s (wrk)"; $foundation.get_by_id.requests_per_s; null; null),
+        $f0.custos_p50_ms // $foundation.filters[0].custos_p50_ms;
+        $f0.sqlite3_p50_ms // $foundation.filters[0].sqlite3_p50_ms;
+        $f0.ratio_p50 // ratio($foundation.filters[0].custos_p50_ms; $foundation.filters[0].sqlite3_p50_ms)),
+    row("GET /devices/{id} requests/s (wrk)";
+        $foundation.get_by_id.spread.requests_per_s // $foundation.get_by_id.requests_per_s; null; null),
     row("Campaign dispatch, devices/min (\($campaign.devices) devices; peer: AWS IoT Jobs max)";
         $campaign.dispatch_per_min; $campaign.anchor_per_min; $campaign.ratio),
     row("Campaign time to completion, s"; $campaign.completion_s; null; null),
@@ -122,14 +141,20 @@ summary=$(jq -n \
   ]')
 echo
 echo "==================== summary$([ "$quick" = 1 ] && echo " (quick mode: the figures mean nothing)")"
-printf '%-72s %14s %14s %8s\n' figure custos peer ratio
-jq -r '.[] | [.figure, (.custos // "-" | tostring), (.peer // "-" | tostring),
-              (.ratio // "-" | tostring)] | @tsv' <<<"$summary" |
-  while IFS=$'\t' read -r f c p r; do printf '%-72s %14s %14s %8s\n' "$f" "$c" "$p" "$r"; done
+printf '%-72s %26s %26s %18s\n' figure custos peer ratio
+# Medians, with the spread (lowest–highest) where a figure had more than one run.
+jq -r 'def fmt: if type == "number" then (if fabs >= 100 then round else (. * 100 | round) / 100 end)
+                else . end;
+       def cell(x; sp): if x == null then "-"
+                        elif sp != null and sp[0] != sp[1] then "\(x | fmt) (\(sp[0] | fmt)–\(sp[1] | fmt))"
+                        else (x | fmt | tostring) end;
+       .[] | [.figure, cell(.custos; .spread.custos), cell(.peer; .spread.peer),
+              cell(.ratio; .spread.ratio)] | @tsv' <<<"$summary" |
+  while IFS=$'\t' read -r f c p r; do printf '%-72s %26s %26s %18s\n' "$f" "$c" "$p" "$r"; done
 jq -n --argjson summary "$summary" --arg date "$(date -u +%FT%TZ)" --arg quick "$quick" \
-  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg cpus "$(nproc)" \
-  '{date: $date, quick: ($quick == "1"), cpus: ($cpus | tonumber), load_average_after: $load,
-    summary: $summary}' >"$results/suite-latest.json"
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg cpus "$(nproc)" --arg rounds "$ROUNDS" \
+  '{date: $date, quick: ($quick == "1"), cpus: ($cpus | tonumber), rounds: ($rounds | tonumber),
+    load_average_after: $load, summary: $summary}' >"$results/suite-latest.json"
 echo "written: $results/suite-latest.json"
 if ((${#failed[@]})); then
   echo "scenarios that failed: ${failed[*]}"
