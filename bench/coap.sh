@@ -47,21 +47,9 @@ fi
 have_ours=0
 [ ! -x "$bin/custos_coap_bench_server" ] || have_ours=1
 
-# Let the benchmark's sockets have the 4 MiB buffers they ask for. Only raises the caps
-# (other programs keep their defaults), only when this process may write them.
-for knob in rmem_max wmem_max; do
-  f=/proc/sys/net/core/$knob
-  if [ -w "$f" ] && [ "$(cat "$f")" -lt 4194304 ]; then
-    echo "raising net.core.$knob from $(cat "$f") to 4194304"
-    echo 4194304 >"$f" || true
-  fi
-done
-
 work=$(mktemp -d /tmp/custos-coap-bench.XXXXXX)
 # shellcheck source=bench/coap_common.sh
 source bench/coap_common.sh
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
 
 run_load() {  # name, endpoints, warm-up budget
   "$bin/custos_coap_load" --server "$address" --endpoints "$2" --sockets "$sockets" \

@@ -1,11 +1,22 @@
 # shellcheck shell=bash disable=SC2154  # work, bin and rounds are the caller's
 # Shared by the benchmarks that drive custos_coap_load against three servers (coap.sh,
 # lwm2m.sh): source it from the repository root after setting `work` (a scratch directory)
-# and `bin` (the directory of custos_coap_load and custos_udp_echo). It starts and stops the
-# servers, keeps every run's figures per server, endpoint count and round, and prints and
-# writes them as medians with their spread (bench/stats_common.sh).
+# and `bin` (the directory of custos_coap_load and custos_udp_echo). It raises the socket
+# buffer caps, starts and stops the servers (and removes `work` on exit), keeps every run's
+# figures per server, endpoint count and round, and prints and writes them as medians with
+# their spread (bench/stats_common.sh).
 # shellcheck source=bench/stats_common.sh
 source bench/stats_common.sh
+
+# Let the benchmark's sockets have the 4 MiB buffers they ask for. Only raises the caps
+# (other programs keep their defaults), only when this process may write them.
+for knob in rmem_max wmem_max; do
+  f=/proc/sys/net/core/$knob
+  if [ -w "$f" ] && [ "$(cat "$f")" -lt 4194304 ]; then
+    echo "raising net.core.$knob from $(cat "$f") to 4194304"
+    echo 4194304 >"$f" || true
+  fi
+done
 
 server_pid=""
 stop_server() {
@@ -45,6 +56,9 @@ start_listening() {  # name, command...
   echo "$name did not start: $(cat "$work/$name.err")" >&2
   return 1
 }
+
+cleanup() { stop_server; rm -rf "$work"; }
+trap cleanup EXIT
 
 start_echo() { start_listening echo "$bin/custos_udp_echo" --listen 127.0.0.1:0 --threads 2; }
 

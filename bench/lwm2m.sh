@@ -45,19 +45,9 @@ bin=$build/bench/coap
 custos=$build/src/app/custos
 [ -x "$custos" ] || custos=$(find "$build" -name custos -type f -perm -u+x | head -1)
 
-for knob in rmem_max wmem_max; do
-  f=/proc/sys/net/core/$knob
-  if [ -w "$f" ] && [ "$(cat "$f")" -lt 4194304 ]; then
-    echo "raising net.core.$knob from $(cat "$f") to 4194304"
-    echo 4194304 >"$f" || true
-  fi
-done
-
 work=$(mktemp -d /tmp/custos-lwm2m-bench.XXXXXX)
 # shellcheck source=bench/coap_common.sh
 source bench/coap_common.sh
-cleanup() { stop_server; rm -rf "$work"; }
-trap cleanup EXIT
 
 # Starts custos on a fresh data directory; sets server_pid and address.
 start_custos() {
