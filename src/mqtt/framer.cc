@@ -31,6 +31,12 @@ Framer Framer::ForServer(std::uint32_t max_packet_size) {
   return Framer(true, std::nullopt, max_packet_size);
 }
 
+Framer Framer::ForServerAfterConnect(Version version, std::uint32_t max_packet_size) {
+  Framer framer(true, version, max_packet_size);
+  framer.connect_seen_ = true;
+  return framer;
+}
+
 Framer Framer::ForClient(Version version, std::uint32_t max_packet_size) {
   return Framer(false, version, max_packet_size);
 }
@@ -128,9 +134,12 @@ void Framer::Feed(std::span<const std::uint8_t> bytes) {
 }
 
 core::Result<std::optional<Packet>> Framer::Next() {
-  if (!ready_.empty()) {
-    Packet packet = std::move(ready_.front());
-    ready_.pop_front();
+  if (next_ < ready_.size()) {
+    Packet packet = std::move(ready_[next_]);
+    if (++next_ == ready_.size()) {
+      ready_.clear();
+      next_ = 0;
+    }
     return packet;
   }
   if (error_) return tl::unexpected(*error_);

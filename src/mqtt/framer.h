@@ -5,9 +5,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "core/error.h"
 #include "mqtt/codec.h"
@@ -27,6 +27,11 @@ class Framer {
   // CONNECT, a packet only servers send, or a PUBLISH with a Subscription Identifier is a
   // Protocol Error (v5 §3.1, §2.1.2, §3.3.4).
   static Framer ForServer(std::uint32_t max_packet_size = kDefaultMaxPacketSize);
+  // The server's side of a connection whose CONNECT of `version` was already taken (by
+  // another Framer): what follows is decoded as the packets after a CONNECT. Lets a server
+  // drop an idle connection's framer and make a new one when bytes arrive.
+  static Framer ForServerAfterConnect(Version version,
+                                      std::uint32_t max_packet_size = kDefaultMaxPacketSize);
   // The client's side of a connection that sent a CONNECT of `version`. A packet only
   // clients send is a Protocol Error.
   static Framer ForClient(Version version, std::uint32_t max_packet_size = kDefaultMaxPacketSize);
@@ -67,7 +72,10 @@ class Framer {
   bool connect_seen_ = false;
   Bytes partial_;                      // the packet in progress, from its first byte
   std::optional<FixedHeader> header_;  // its header, once complete
-  std::deque<Packet> ready_;
+  // Decoded packets not taken yet, from ready_[next_]; a vector (no allocation while empty,
+  // unlike a deque), emptied when drained.
+  std::vector<Packet> ready_;
+  std::size_t next_ = 0;
   std::optional<core::Error> error_;
 };
 

@@ -1,6 +1,7 @@
 // The connection's life outside any one packet: dispatch, closing, writing, deadlines, end.
 #include "mqtt/server/connection.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace custos::mqtt::server {
@@ -16,14 +17,18 @@ std::int64_t SteadyMs(SteadyClock::time_point t) {
 
 }  // namespace
 
-Connection::Connection(ServerContext& ctx, asio::any_io_executor strand, const char* transport,
-                       std::string address)
-    : ctx_(ctx), strand_(std::move(strand)), transport_(transport), address_(std::move(address)) {
+Connection::Connection(ServerContext& ctx, const char* transport, asio::ip::tcp::endpoint peer)
+    : ctx_(ctx), transport_(transport), peer_(peer) {
   last_packet_ms_ = SteadyMs(created_);
 }
 
+std::string Connection::Address() const {
+  if (peer_.port() == 0) return "?";
+  return fmt::format("{}:{}", peer_.address().to_string(), peer_.port());
+}
+
 void Connection::Kick(ReasonCode reason) {
-  asio::post(strand_, [self = shared_from_this(), reason] {
+  asio::post(strand(), [self = shared_from_this(), reason] {
     if (reason == ReasonCode::kAdministrativeAction || reason == ReasonCode::kServerShuttingDown) {
       self->send_will_ = false;
     }
@@ -32,7 +37,7 @@ void Connection::Kick(ReasonCode reason) {
 }
 
 void Connection::PostPump() {
-  asio::post(strand_, [self = shared_from_this()] { self->Pump(); });
+  asio::post(strand(), [self = shared_from_this()] { self->Pump(); });
 }
 
 void Connection::CheckDeadlines(SteadyClock::time_point now) {
@@ -40,7 +45,7 @@ void Connection::CheckDeadlines(SteadyClock::time_point now) {
   const State state = state_.load();
   if (state == State::kClosing) {
     if (now_ms - closing_since_ms_.load() > kLingerMs && !linger_hit_.exchange(true)) {
-      asio::post(strand_, [self = shared_from_this()] { self->CloseNow(); });
+      asio::post(strand(), [self = shared_from_this()] { self->CloseNow(); });
     }
     return;
   }
@@ -50,7 +55,7 @@ void Connection::CheckDeadlines(SteadyClock::time_point now) {
         !deadline_hit_.exchange(true)) {
       Bump(ctx_.counters.connects_timed_out);
       // Nothing to say: the client never spoke. Close without a CONNACK.
-      asio::post(strand_, [self = shared_from_this()] {
+      asio::post(strand(), [self = shared_from_this()] {
         self->Close(ReasonCode::kMaximumConnectTime, false);
       });
     }
@@ -75,17 +80,10 @@ void Connection::Received(std::span<const std::uint8_t> bytes) {
 }
 
 Framer& Connection::ActiveFramer() {
-  if (framer_) return *framer_;
-  framer_ = std::make_unique<Framer>(Framer::ForServer(ctx_.options.max_packet_size));
-  if (connect_taken_) {
-    // The smallest valid CONNECT of the connection's version (no client id, Clean Start), so
-    // that the new framer decodes what follows as the packets after a CONNECT.
-    static const Bytes kV311 = {0x10, 0x0C, 0x00, 0x04, 'M',  'Q',  'T',
-                                'T',  0x04, 0x02, 0x00, 0x00, 0x00, 0x00};
-    static const Bytes kV5 = {0x10, 0x0D, 0x00, 0x04, 'M',  'Q',  'T', 'T',
-                              0x05, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00};
-    framer_->Feed(version_ == Version::kV5 ? kV5 : kV311);
-    (void)framer_->Next();
+  if (!framer_) {
+    framer_ = std::make_unique<Framer>(
+        connect_taken_ ? Framer::ForServerAfterConnect(version_, ctx_.options.max_packet_size)
+                       : Framer::ForServer(ctx_.options.max_packet_size));
   }
   return *framer_;
 }
@@ -103,7 +101,7 @@ asio::awaitable<void> Connection::ProcessPackets() {
     if (!framer_) co_return;
     auto next = framer_->Next();
     if (!next) {
-      spdlog::debug("mqtt: {} refused: {}", address_, next.error().message);
+      spdlog::debug("mqtt: {} refused: {}", Address(), next.error().message);
       const ReasonCode reason = ReasonFor(next.error());
       if (state == State::kAwaitingConnect) {
         Bump(ctx_.counters.connects_malformed);
@@ -127,6 +125,7 @@ asio::awaitable<void> Connection::ProcessPackets() {
     Packet packet = std::move(**next);
     if (auto* connect = std::get_if<Connect>(&packet)) {
       connect_taken_ = true;
+      version_ = connect->version;
       busy_ = true;
       co_await HandleConnect(*connect);
       busy_ = false;
@@ -195,6 +194,7 @@ void Connection::Close(ReasonCode reason, bool tell) {
   // The session and the handler learn of the end now, not when the client gets round to
   // closing its side.
   Finish();
+  Flush();  // the last packets go before the half-close (in Written, once they are out)
   if (!write_in_flight_) ShutdownSend();
 }
 
@@ -205,7 +205,7 @@ void Connection::Send(const Packet& packet) {
   if (out_.size() + writing_.size() > ctx_.options.max_outbound_bytes) {
     // The client does not take what it is sent: drop it rather than hold ever more for it.
     Bump(ctx_.counters.slow_consumers);
-    spdlog::info("mqtt: {} ({}) is a slow consumer; closing", address_, principal_.name);
+    spdlog::info("mqtt: {} ({}) is a slow consumer; closing", Address(), principal_.name);
     out_.clear();
     end_reason_ = ReasonCode::kQuotaExceeded;
     state_ = State::kClosing;
@@ -213,7 +213,17 @@ void Connection::Send(const Packet& packet) {
     CloseNow();
     return;
   }
-  if (!write_in_flight_) StartWrite();
+  if (write_in_flight_ || flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(strand(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->Flush();
+  });
+}
+
+void Connection::Flush() {
+  if (write_in_flight_ || out_.empty() || state_.load() == State::kEnded) return;
+  StartWrite();
 }
 
 void Connection::Written(const boost::system::error_code& ec, std::size_t bytes) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstdint>
@@ -21,13 +22,14 @@ namespace custos::mqtt::server {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ServerContext& ctx, asio::any_io_executor strand, const char* transport,
-             std::string address);
+  Connection(ServerContext& ctx, const char* transport, asio::ip::tcp::endpoint peer);
   virtual ~Connection() = default;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  const asio::any_io_executor& strand() const { return strand_; }
+  // The strand every handler of the connection runs on (its socket's executor; a strand may be
+  // shared with other connections).
+  virtual const asio::any_io_executor& strand() = 0;
   // Marks the connection as admitted by the connect rate already.
   void SetAdmitted() { admitted_ = true; }
 
@@ -65,6 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Bytes out_;                     // encoded packets waiting for the write in flight
   Bytes writing_;                 // the bytes of the write in flight
   bool write_in_flight_ = false;
+  bool flush_posted_ = false;  // a Flush is queued on the strand
 
  private:
   enum class State : std::uint8_t { kAwaitingConnect, kConnected, kClosing, kEnded };
@@ -93,7 +96,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The logical end, once: detaches from the session (publishing or holding the will) and
   // tells the handler.
   void Finish();
+  // Encodes `packet` behind what waits to be written. The write starts from a handler queued
+  // on the strand, after those queued before it: the PUBACKs of one store commit, answered
+  // one handler each, leave in one write.
   void Send(const Packet& packet);
+  // Starts writing what waits, unless a write is in flight (Written goes on with it).
+  void Flush();
 
   // Resolves and removes a v5 Topic Alias (v5 §3.3.2.3.4); false after ending the connection.
   bool ResolveTopicAlias(Publish& publish);
@@ -120,9 +128,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // connection closes.
   asio::awaitable<void> WaitForRoom();
 
-  asio::any_io_executor strand_;
+  // The client's address, "host:port" (for logs and ConnectInfo).
+  std::string Address() const;
+
   const char* transport_;
-  std::string address_;
+  asio::ip::tcp::endpoint peer_;  // not a string: most would not fit a std::string's own bytes
   const SteadyClock::time_point created_ = SteadyClock::now();
 
   std::atomic<State> state_{State::kAwaitingConnect};
@@ -133,15 +143,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> linger_hit_{false};    // the time to close after the last packet passed
   std::atomic<bool> busy_{false};          // waiting on authentication or the handler
 
-  // The framer of the packet in progress. The codec's Framer allocates its packet queue when
-  // made, so an idle connection keeps none: one is made when bytes arrive (primed with a
-  // canned CONNECT of the connection's version once the real one was taken) and dropped when
-  // it holds no partial packet.
+  // The framer of the packet in progress. An idle connection keeps none: one is made when
+  // bytes arrive (after the CONNECT, Framer::ForServerAfterConnect in the connection's
+  // version) and dropped when it holds no partial packet.
   Framer& ActiveFramer();
   void ReleaseFramer();
 
   Version version_ = Version::kV5;
-  bool connect_taken_ = false;  // a CONNECT was decoded: later framers must be primed
+  bool connect_taken_ = false;  // a CONNECT was decoded: later framers start after it
   std::unique_ptr<Framer> framer_;
   std::shared_ptr<Session> session_;
   Principal principal_;

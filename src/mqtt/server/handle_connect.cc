@@ -103,7 +103,7 @@ asio::awaitable<void> Connection::HandleConnect(Connect& connect) {
       default:
         break;
     }
-    spdlog::debug("mqtt: {} refused CONNECT of '{}': {}", address_, connect.client_id,
+    spdlog::debug("mqtt: {} refused CONNECT of '{}': {}", Address(), connect.client_id,
                   ToString(*refusal));
     Refuse(*refusal);
     co_return;
@@ -149,7 +149,7 @@ asio::awaitable<void> Connection::HandleConnect(Connect& connect) {
     info.device_id = principal_.device_id;
     info.device_name = principal_.name;
     info.version = version_;
-    info.address = address_;
+    info.address = Address();
     info.transport = transport_;
     info.keep_alive_s = keep_alive;
     info.session_present = attached.present;

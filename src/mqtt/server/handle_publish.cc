@@ -84,7 +84,7 @@ void Connection::HandlePublish(Publish& publish) {
   const std::uint64_t seq = inbound_front_seq_ + inbound_.size();
   inbound_.push_back({publish.packet_id, acknowledge, false, ReasonCode::kSuccess});
   auto answer = [self = shared_from_this(), seq](ReasonCode reason) {
-    asio::post(self->strand_, [self, seq, reason] { self->Answered(seq, reason); });
+    asio::post(self->strand(), [self, seq, reason] { self->Answered(seq, reason); });
   };
   PostOnPublish(ctx_, std::move(sender), std::move(message), std::move(answer));
 }
@@ -125,7 +125,7 @@ bool Connection::InboundFull() const {
 
 asio::awaitable<void> Connection::WaitForRoom() {
   while (InboundFull() && state_.load() == State::kConnected) {
-    if (!room_) room_ = std::make_unique<asio::steady_timer>(strand_);
+    if (!room_) room_ = std::make_unique<asio::steady_timer>(strand());
     room_->expires_at(asio::steady_timer::time_point::max());
     (void)co_await room_->async_wait(asio::as_tuple(asio::use_awaitable));
   }

@@ -14,11 +14,10 @@ namespace custos::mqtt::server {
 
 namespace {
 
-std::string AddressOf(const tcp::socket& socket) {
+tcp::endpoint PeerOf(const tcp::socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
-  if (ec) return "?";
-  return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+  return ec ? tcp::endpoint() : endpoint;
 }
 
 }  // namespace
@@ -77,7 +76,8 @@ void Listener::Close() {
 
 asio::awaitable<void> Listener::Accept() {
   for (;;) {
-    auto strand = asio::make_strand(ioc_);
+    auto strand = strands_[next_strand_];
+    next_strand_ = (next_strand_ + 1) % strands_.size();
     auto [ec, socket] =
         co_await acceptor_.async_accept(strand, asio::as_tuple(asio::use_awaitable));
     if (ctx_.stopping.load() || ec == asio::error::operation_aborted || !acceptor_.is_open()) {
@@ -112,17 +112,17 @@ void Listener::Serve(tcp::socket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
-  std::string address = AddressOf(socket);
+  const tcp::endpoint peer = PeerOf(socket);
   Bump(ctx_.counters.connections_open);
   if (tls_ != nullptr) {
     auto conn = std::make_shared<StreamConnection<TlsStream>>(
-        ctx_, TlsStream(std::move(socket), *tls_), std::move(address));
+        ctx_, TlsStream(std::move(socket), *tls_), peer);
     conn->SetAdmitted();
     ctx_.connections.Add(conn);
     conn->Start();
   } else {
     auto conn = std::make_shared<StreamConnection<tcp::socket>>(ctx_, std::move(socket),
-                                                                std::move(address));
+                                                                peer);
     ctx_.connections.Add(conn);
     conn->Start();
   }

@@ -32,9 +32,16 @@ class StreamConnection final : public Connection {
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  StreamConnection(ServerContext& ctx, Stream stream, std::string address)
-      : Connection(ctx, stream.get_executor(), kTls ? "tls" : "tcp", std::move(address)),
-        stream_(std::move(stream)) {}
+  StreamConnection(ServerContext& ctx, Stream stream, tcp::endpoint peer)
+      : Connection(ctx, kTls ? "tls" : "tcp", peer), stream_(std::move(stream)) {}
+
+  const asio::any_io_executor& strand() override {
+    if constexpr (kTls) {
+      return stream_.next_layer().get_executor();
+    } else {
+      return stream_.get_executor();
+    }
+  }
 
   // Serves the connection until its socket closes.
   void Start() {
