@@ -44,11 +44,12 @@ core::Result<twin::ReportedUpdate> ParseReportedMessage(std::string_view payload
     }
   }
   twin::ReportedUpdate update;
-  const json::value* state = message->if_contains("state");
+  json::value* state = message->if_contains("state");
   if (state == nullptr || !state->is_object()) {
     return MakeError(ErrorCode::kInvalidArgument, "state: must be an object (a merge patch)");
   }
-  update.patch = state->get_object();
+  // Moved, not copied: a copy allocates every member again, per message.
+  update.patch = std::move(state->get_object());
   auto based_on = Version(*message, "version");
   if (!based_on) return tl::unexpected(based_on.error());
   update.based_on = *based_on;
