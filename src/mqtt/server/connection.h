@@ -160,9 +160,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ReasonCode end_reason_ = ReasonCode::kUnspecifiedError;
   std::uint16_t window_ = 1;  // QoS 1 messages in flight to the client, at most
   std::uint32_t client_max_packet_ = kMaxPacketSize;
-  std::vector<std::string> topic_aliases_;  // inbound aliases, index alias - 1
-  std::vector<Inbound> inbound_;  // in arrival order; no allocation while there is none
-  std::uint64_t inbound_front_seq_ = 0;  // the sequence number of inbound_.front()
+  std::vector<std::string> topic_aliases_;    // inbound aliases, index alias - 1
+  std::vector<Inbound> inbound_;              // in arrival order; no allocation while there is none
+  std::uint64_t inbound_front_seq_ = 0;       // the sequence number of inbound_.front()
   std::unique_ptr<asio::steady_timer> room_;  // wakes WaitForRoom; exists only while it waits
 };
 

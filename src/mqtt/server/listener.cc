@@ -121,8 +121,7 @@ void Listener::Serve(tcp::socket socket) {
     ctx_.connections.Add(conn);
     conn->Start();
   } else {
-    auto conn = std::make_shared<StreamConnection<tcp::socket>>(ctx_, std::move(socket),
-                                                                peer);
+    auto conn = std::make_shared<StreamConnection<tcp::socket>>(ctx_, std::move(socket), peer);
     ctx_.connections.Add(conn);
     conn->Start();
   }
