@@ -242,8 +242,14 @@ asio::awaitable<void> RunConnection(std::shared_ptr<Connection> conn, tcp::socke
         linger = true;
       } else {
         if (auto ec = co_await MaybeSendContinue(stream, expects_continue); ec) break;
-        stream.expires_after(body_timeout);
-        auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+        beast::error_code body_ec;
+        // A request without a body (every GET) is complete with its header: no read, and no
+        // trip through the scheduler for one that would complete at once.
+        if (!parser.is_done()) {
+          stream.expires_after(body_timeout);
+          auto [read_ec, body_n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+          body_ec = read_ec;
+        }
         if (body_ec == http::error::body_limit) {
           res = ErrorResponse(
               core::Error{core::ErrorCode::kPayloadTooLarge,

@@ -109,9 +109,10 @@ HandlerResult GetDevice(const Services& s, Request& req) {
 std::optional<Response> GetDeviceFromMemory(const Services& s, Request& req) {
   auto id = PathId(req, "id", "device");
   if (!id) return std::nullopt;
-  auto device = s.store.CachedDevice(*id);
-  if (!device) return std::nullopt;
-  return DeviceResponse(200, *device);
+  // Errors (a 404 included) are left to GetDevice on the worker pool, which says why.
+  auto device = s.store.TryGetDevice(*id);
+  if (!device || !*device) return std::nullopt;
+  return DeviceResponse(200, **device);
 }
 
 HandlerResult PatchDevice(const Services& s, Request& req) {

@@ -24,7 +24,8 @@ using HandlerResult = core::Result<Response>;
 HandlerResult CreateDevice(const Services& s, Request& req);
 HandlerResult ListDevices(const Services& s, Request& req);
 HandlerResult GetDevice(const Services& s, Request& req);
-// GetDevice's answer from the store's memory, or nullopt (router.h MemoryHandler).
+// GetDevice's answer when the store gives it without waiting (Store::TryGetDevice), or
+// nullopt (router.h MemoryHandler).
 std::optional<Response> GetDeviceFromMemory(const Services& s, Request& req);
 HandlerResult PatchDevice(const Services& s, Request& req);
 HandlerResult DeleteDevice(const Services& s, Request& req);

@@ -28,8 +28,9 @@ class RestApi {
   // the route's handler. Never throws: an escaped exception becomes a 500.
   Response Run(const Router::Resolution& resolution, Request& req) const;
 
-  // Run's answer when the route has a memory handler and both the caller's token and what
-  // the handler reads are in memory; nullopt otherwise (then call Run on the worker pool).
+  // Run's answer when the route has a memory handler, the caller's token is in memory and
+  // the handler gets what it reads without waiting; nullopt otherwise (then call Run on the
+  // worker pool).
   // Never blocks and never throws, so the connection calls it on its I/O thread.
   std::optional<Response> AnswerFromMemory(const Router::Resolution& resolution,
                                            Request& req) const;

@@ -24,8 +24,7 @@ bool IsParam(std::string_view segment) {
 
 // Matches `path` against `tmpl`; on success fills `params` and `literals` (one flag per
 // segment, true where the template has a literal), which ranks competing matches.
-bool MatchTemplate(const std::vector<std::string_view>& tmpl,
-                   const std::vector<std::string_view>& path,
+bool MatchTemplate(const std::vector<std::string>& tmpl, const std::vector<std::string_view>& path,
                    std::map<std::string, std::string, std::less<>>& params,
                    std::vector<bool>& literals) {
   if (tmpl.size() != path.size()) return false;
@@ -33,7 +32,7 @@ bool MatchTemplate(const std::vector<std::string_view>& tmpl,
   literals.clear();
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     if (IsParam(tmpl[i])) {
-      params.emplace(std::string(tmpl[i].substr(1, tmpl[i].size() - 2)), std::string(path[i]));
+      params.emplace(tmpl[i].substr(1, tmpl[i].size() - 2), std::string(path[i]));
       literals.push_back(false);
     } else if (tmpl[i] == path[i]) {
       literals.push_back(true);
@@ -46,7 +45,12 @@ bool MatchTemplate(const std::vector<std::string_view>& tmpl,
 
 }  // namespace
 
-void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+void Router::Add(Route route) {
+  std::vector<std::string> segments;
+  for (std::string_view segment : SplitPath(route.path)) segments.emplace_back(segment);
+  templates_.push_back(std::move(segments));
+  routes_.push_back(std::move(route));
+}
 
 Router::Resolution Router::Resolve(std::string_view method, std::string_view path) const {
   Resolution res;
@@ -56,8 +60,9 @@ Router::Resolution Router::Resolve(std::string_view method, std::string_view pat
   std::vector<bool> best_literals;
   std::map<std::string, std::string, std::less<>> params;
   std::vector<bool> literals;
-  for (const Route& route : routes_) {
-    if (!MatchTemplate(SplitPath(route.path), segments, params, literals)) continue;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    if (!MatchTemplate(templates_[i], segments, params, literals)) continue;
     if (route.method != method) {
       if (std::find(res.allowed.begin(), res.allowed.end(), route.method) == res.allowed.end()) {
         res.allowed.push_back(route.method);

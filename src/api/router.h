@@ -23,8 +23,9 @@ enum class RouteKind { kPlain, kImport, kEventStream, kFirmwareUpload };
 // Handlers are plain functions of the services and the request, so that the route table is
 // static data (Routes() lists it without a server).
 using Handler = core::Result<Response> (*)(const Services&, Request&);
-// A handler's fast path: the answer if everything it needs is in memory (it must not block:
-// it runs on an I/O thread), nullopt to leave the request to `handler` on the worker pool.
+// A handler's fast path: the answer if everything it needs can be had without waiting (in
+// memory, or a point read on an idle store connection; it must not block: it runs on an I/O
+// thread), nullopt to leave the request to `handler` on the worker pool.
 using MemoryHandler = std::optional<Response> (*)(const Services&, Request&);
 
 struct Route {
@@ -56,6 +57,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> templates_;  // routes_[i].path split, once
 };
 
 // Splits a path at '/' into its non-empty segments.

@@ -91,6 +91,13 @@ class Store {
   // (no I/O, no wait for a writer), so an I/O thread may call it. nullopt means "ask
   // GetDevice", not "absent". The default holds nothing.
   virtual std::optional<Device> CachedDevice(DeviceId) { return std::nullopt; }
+  // GetDevice's answer when it can be had without waiting: from memory, or read at once if the
+  // store has an idle read connection (a point read that waits for no writer, reader or lock),
+  // so an I/O thread may call it. nullopt means "ask GetDevice". The default is CachedDevice.
+  virtual std::optional<Result<Device>> TryGetDevice(DeviceId id) {
+    if (auto cached = CachedDevice(id)) return Result<Device>(std::move(*cached));
+    return std::nullopt;
+  }
   virtual Result<Device> GetDeviceByName(std::string_view name) = 0;
   virtual Result<DevicePage> ListDevices(const DeviceQuery& query) = 0;
   virtual Result<std::int64_t> CountDevices(const filter::Expr* filter) = 0;

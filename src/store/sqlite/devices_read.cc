@@ -79,6 +79,22 @@ core::Result<Device> SqliteStore::GetDevice(core::DeviceId id) {
 
 std::optional<Device> SqliteStore::CachedDevice(core::DeviceId id) { return devices_->Get(id); }
 
+std::optional<core::Result<Device>> SqliteStore::TryGetDevice(core::DeviceId id) {
+  if (auto cached = devices_->Get(id)) return core::Result<Device>(std::move(*cached));
+  const DeviceCache::Ticket ticket = devices_->Begin(id);  // before the read's snapshot
+  auto lease = readers_->TryAcquire();
+  if (!lease) return std::nullopt;
+  Connection& db = **lease;
+  // WAL readers take no lock a writer holds, so BEGIN and the reads below do not wait.
+  if (auto r = db.ExecCached("BEGIN"); !r) return core::Result<Device>(tl::unexpected(r.error()));
+  auto found = FetchDevice(db, id);
+  (void)db.ExecCached("COMMIT");
+  if (!found) return core::Result<Device>(tl::unexpected(found.error()));
+  if (!*found) return core::Result<Device>(NotFound("device", id));
+  devices_->Put(**found, ticket);
+  return core::Result<Device>(std::move(**found));
+}
+
 core::Result<Device> SqliteStore::GetDeviceByName(std::string_view name) {
   auto found = Read([&](Connection& db) { return FetchDeviceByName(db, name); });
   if (!found) return tl::unexpected(found.error());

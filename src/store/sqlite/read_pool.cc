@@ -31,6 +31,15 @@ core::Result<ReadPool::Lease> ReadPool::Acquire() {
   return Lease(this, std::move(connection));
 }
 
+std::optional<ReadPool::Lease> ReadPool::TryAcquire() {
+  std::unique_lock lock(mu_, std::try_to_lock);
+  if (!lock.owns_lock() || closed_ || idle_.empty()) return std::nullopt;
+  std::unique_ptr<Connection> connection = std::move(idle_.back());
+  idle_.pop_back();
+  ++leased_;
+  return std::optional<Lease>(std::in_place, this, std::move(connection));
+}
+
 void ReadPool::Return(std::unique_ptr<Connection> connection) {
   {
     std::lock_guard lock(mu_);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "core/error.h"
@@ -41,6 +42,9 @@ class ReadPool {
 
   // Waits for a free connection; kUnavailable once Close() has begun.
   core::Result<Lease> Acquire();
+  // An idle connection if there is one now; nullopt (never waiting) when all are leased or
+  // Close() has begun.
+  std::optional<Lease> TryAcquire();
   // Refuses new leases, waits for the outstanding ones to come back, closes every connection.
   void Close();
 

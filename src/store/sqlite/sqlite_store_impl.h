@@ -34,6 +34,7 @@ class SqliteStore final : public core::Store {
                                                            core::AuditEntry audit) override;
   Result<core::Device> GetDevice(core::DeviceId id) override;
   std::optional<core::Device> CachedDevice(core::DeviceId id) override;
+  std::optional<Result<core::Device>> TryGetDevice(core::DeviceId id) override;
   Result<core::Device> GetDeviceByName(std::string_view name) override;
   Result<core::DevicePage> ListDevices(const core::DeviceQuery& query) override;
   Result<std::int64_t> CountDevices(const core::filter::Expr* filter) override;

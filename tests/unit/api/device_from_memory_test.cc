@@ -1,6 +1,7 @@
-// GET /api/v1/devices/{id} answered from memory (RestApi::AnswerFromMemory): the same answer
-// as the worker path, never a device older than the last change made through the API, and
-// nothing answered unless both the token and the device are known in memory.
+// GET /api/v1/devices/{id} answered on the I/O thread (RestApi::AnswerFromMemory): the same
+// answer as the worker path, never a device older than the last change made through the API,
+// nothing answered unless the token is known in memory, and a device not read before is read
+// at once when the store has an idle connection.
 #include "api_fixture.h"
 
 namespace custos::api {
@@ -96,6 +97,19 @@ TEST_F(DeviceFromMemoryTest, RevokedTokenIsLeftToTheWorkerPathAndRefused) {
   ASSERT_TRUE(tokens_->Revoke(*actor, created->token.id));
   EXPECT_FALSE(FromMemory(target, created->secret));
   EXPECT_EQ(Call("GET", target, "", created->secret).status, 401);
+}
+
+TEST_F(DeviceFromMemoryTest, ReadsADeviceNotInMemoryOnceTheTokenIsKnown) {
+  const auto warm = CreateDevice("d1");
+  const auto cold = CreateDevice("d2", R"("labels":{"site":"s2"})");
+  ASSERT_TRUE(Warm("/api/v1/devices/" + std::to_string(warm), viewer_));
+  const std::string target = "/api/v1/devices/" + std::to_string(cold);
+  auto fast = FromMemory(target, viewer_);  // nothing else holds a store connection
+  ASSERT_TRUE(fast);
+  Response slow = Call("GET", target, "", viewer_);
+  EXPECT_EQ(fast->status, 200);
+  EXPECT_EQ(fast->body, slow.body);
+  EXPECT_EQ(HeaderOf(*fast, "ETag"), HeaderOf(slow, "ETag"));
 }
 
 TEST_F(DeviceFromMemoryTest, OtherRoutesHaveNoMemoryPath) {

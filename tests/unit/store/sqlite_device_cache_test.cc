@@ -1,6 +1,7 @@
 // The SQLite store's device cache: GetDevice never answers with a device older than the last
 // write that returned, whatever wrote it; and the cache's ticket rule on its own.
 #include "store/sqlite/device_cache.h"
+#include "store/sqlite/read_pool.h"
 
 #include <unistd.h>
 
@@ -232,6 +233,47 @@ TEST(DeviceCacheTest, ZeroCapacityCachesNothing) {
   d.id = 1;
   cache.Put(d, cache.Begin(1));
   EXPECT_FALSE(cache.Get(1));
+}
+
+TEST_F(SqliteDeviceCacheTest, TryGetDeviceReadsAnUncachedDeviceAndCachesIt) {
+  auto created = store_->CreateDevice(Named("a", {{"region", "eu"}}), Audit());
+  ASSERT_TRUE(created);
+  EXPECT_FALSE(store_->CachedDevice(created->id));
+  auto read = store_->TryGetDevice(created->id);  // the pool's connections are all idle
+  ASSERT_TRUE(read);
+  ASSERT_TRUE(*read) << (*read).error().message;
+  EXPECT_EQ((*read)->name, "a");
+  EXPECT_EQ((*read)->labels, (core::Labels{{"region", "eu"}}));
+  auto cached = store_->CachedDevice(created->id);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->version, (*read)->version);
+}
+
+TEST_F(SqliteDeviceCacheTest, TryGetDeviceSeesTheLastWriteAndAnswersNotFound) {
+  Device d = CreateCached("a");
+  d.identity.serial = "S9";
+  ASSERT_TRUE(store_->UpdateDevice(d, Audit()));
+  auto read = store_->TryGetDevice(d.id);
+  ASSERT_TRUE(read && *read);
+  EXPECT_EQ((*read)->identity.serial, "S9");
+  ASSERT_TRUE(store_->DeleteDevice(d.id, Audit()));
+  auto gone = store_->TryGetDevice(d.id);
+  ASSERT_TRUE(gone);
+  ASSERT_FALSE(*gone);
+  EXPECT_EQ(gone->error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_F(SqliteDeviceCacheTest, ReadPoolTryAcquireNeverWaits) {
+  auto pool = sqlite::ReadPool::Open(dir_ / "custos.db", 1, 1000);
+  ASSERT_TRUE(pool) << pool.error().message;
+  {
+    auto held = (*pool)->TryAcquire();
+    ASSERT_TRUE(held);
+    EXPECT_FALSE((*pool)->TryAcquire());  // the only connection is leased
+  }
+  EXPECT_TRUE((*pool)->TryAcquire());  // returned when the lease ended
+  (*pool)->Close();
+  EXPECT_FALSE((*pool)->TryAcquire());
 }
 
 }  // namespace
