@@ -198,7 +198,7 @@ void Connection::Close(ReasonCode reason, bool tell) {
   if (!write_in_flight_) ShutdownSend();
 }
 
-void Connection::Send(const Packet& packet) {
+void Connection::Send(const Packet& packet, bool batch) {
   if (state_.load() == State::kEnded) return;
   EncodeTo(packet, version_, out_);
   Bump(ctx_.counters.packets_out);
@@ -211,6 +211,10 @@ void Connection::Send(const Packet& packet) {
     state_ = State::kClosing;
     if (room_) room_->cancel();
     CloseNow();
+    return;
+  }
+  if (!batch) {
+    Flush();
     return;
   }
   if (write_in_flight_ || flush_posted_) return;

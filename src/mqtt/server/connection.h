@@ -96,10 +96,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The logical end, once: detaches from the session (publishing or holding the will) and
   // tells the handler.
   void Finish();
-  // Encodes `packet` behind what waits to be written. The write starts from a handler queued
-  // on the strand, after those queued before it: the PUBACKs of one store commit, answered
-  // one handler each, leave in one write.
-  void Send(const Packet& packet);
+  // Encodes `packet` behind what waits to be written and starts the write. With `batch`, the
+  // write starts from a handler queued on the strand, after those queued before it: the
+  // PUBACKs of one store commit, answered one handler each, leave in one write.
+  void Send(const Packet& packet, bool batch = false);
   // Starts writing what waits, unless a write is in flight (Written goes on with it).
   void Flush();
 

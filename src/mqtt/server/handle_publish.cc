@@ -105,7 +105,7 @@ void Connection::Answered(std::uint64_t seq, ReasonCode reason) {
       if (version_ == Version::kV5 && ValidFor(in.reason, PacketType::kPuback)) {
         ack.reason_code = in.reason;
       }
-      Send(ack);
+      Send(ack, /*batch=*/true);
     }
     ++due;
   }
