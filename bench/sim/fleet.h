@@ -148,7 +148,7 @@ class Fleet {
   std::priority_queue<Due, std::vector<Due>, std::greater<>> timers_;
   // Answers to recent confirmable requests, by device and message ID (RFC 7252 §4.5).
   std::unordered_map<std::uint64_t, std::vector<std::uint8_t>> answered_;
-  std::deque<std::uint64_t> answered_order_;
+  std::deque<std::pair<std::uint64_t, TimeMs>> answered_order_;  // key, when
   std::string object_links_;
   std::unique_ptr<coap::dtls::Client> dtls_;
   std::mt19937_64 random_;

@@ -1,7 +1,9 @@
 // The device management interface from the devices' side (TS Core §6.3, §6.4): Read,
 // Discover, Write, Write-Attributes, Execute, Observe and Cancel-Observation on objects 1, 3,
-// 4, 5 and 6, answered with piggybacked ACKs; duplicates answered again from a small cache;
-// notifications when observed values change.
+// 4, 5 and 6, answered with piggybacked ACKs; duplicates answered again from a cache that
+// keeps each answer for EXCHANGE_LIFETIME (RFC 7252 §4.5), so that a retransmission is never
+// executed twice, however many devices answer in between; notifications when observed values
+// change.
 #include <fmt/format.h>
 
 #include <functional>
@@ -14,7 +16,10 @@ namespace custos::sim {
 namespace {
 
 namespace fmt_ns = lwm2m::format;
-constexpr std::size_t kAnswerCache = 4096;
+// RFC 7252 §4.8.2 EXCHANGE_LIFETIME: a sender stops retransmitting well within it.
+constexpr TimeMs kAnswerLifetimeMs = 247'000;
+// A bound on memory whatever the request rate (about 100 B an entry).
+constexpr std::size_t kAnswerCacheMax = 1'000'000;
 
 coap::Message WithCode(coap::Code code) {
   coap::Message message;
@@ -68,9 +73,11 @@ void Fleet::OnRequest(std::uint32_t d, Address from, const coap::Message& reques
   answer.token = request.token;
   if (request.type == coap::Type::kConfirmable) {
     answered_[key] = coap::Encode(answer);
-    answered_order_.push_back(key);
-    if (answered_order_.size() > kAnswerCache) {
-      answered_.erase(answered_order_.front());
+    answered_order_.push_back({key, now});
+    while (!answered_order_.empty() &&
+           (answered_order_.size() > kAnswerCacheMax ||
+            answered_order_.front().second + kAnswerLifetimeMs <= now)) {
+      answered_.erase(answered_order_.front().first);
       answered_order_.pop_front();
     }
   }
