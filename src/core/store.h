@@ -70,6 +70,13 @@ struct StoreStats {
   std::uint64_t db_size_bytes = 0;
 };
 
+// One transition for Store::UpdateOperations.
+struct OperationUpdate {
+  Operation operation;
+  OperationState expected_state = OperationState::kPending;
+  std::optional<AuditEntry> audit;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -237,6 +244,10 @@ class Store {
   // audit entry, it is written in the same transaction. Returns the stored operation.
   virtual Result<Operation> UpdateOperation(Operation operation, OperationState expected_state,
                                             std::optional<AuditEntry> audit) = 0;
+  // Several transitions in one transaction, in order, each as UpdateOperation does it: one
+  // that fails (kConflict, kNotFound, ...) changes nothing and does not undo the others.
+  // Answers each in the order given; every one fails with the error when the transaction does.
+  virtual std::vector<Result<Operation>> UpdateOperations(std::vector<OperationUpdate> updates) = 0;
   // A page of operations by id; kInvalidArgument for a bad cursor or limit.
   virtual Result<OperationPage> ListOperations(const OperationQuery& query) = 0;
   // Every operation that is not final, by id (for the engine's start).

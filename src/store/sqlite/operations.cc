@@ -202,46 +202,85 @@ core::Result<Operation> SqliteStore::GetOperation(std::int64_t id) {
   return Read([&](Connection& db) { return SelectOperation(db, id); });
 }
 
+namespace {
+
+// One transition inside the caller's transaction: UpdateOperation's contract.
+core::Result<Operation> ApplyOperationUpdate(Connection& db, const Operation& op,
+                                             core::OperationState expected_state,
+                                             std::optional<core::AuditEntry>& audit,
+                                             core::TimeMs now) {
+  auto update = db.Prepare(
+      "UPDATE operations SET state = ?, waiting_for = ?, attempts = ?, deadline = ?, "
+      "schedule_at = ?, next_attempt_at = ?, result_json = ?, updated_at = ? "
+      "WHERE id = ? AND state = ?");
+  if (!update) return tl::unexpected(update.error());
+  update->Bind(1, std::string_view(core::ToString(op.state)))
+      .Bind(2, std::string_view(op.waiting_for))
+      .Bind(3, std::int64_t{op.attempts});
+  BindOptional(*update, 4, op.deadline);
+  BindOptional(*update, 5, op.schedule_at);
+  BindOptional(*update, 6, op.next_attempt_at);
+  update->Bind(7, std::string_view(op.result_json))
+      .Bind(8, now)
+      .Bind(9, op.id)
+      .Bind(10, std::string_view(core::ToString(expected_state)));
+  if (auto r = update->Run(); !r) return tl::unexpected(r.error());
+  if (db.Changes() == 0) {
+    auto current = SelectOperation(db, op.id);
+    if (!current) return tl::unexpected(current.error());
+    return core::MakeError(ErrorCode::kConflict,
+                           fmt::format("operation {} is {}, not {}", op.id,
+                                       core::ToString(current->state),
+                                       core::ToString(expected_state)));
+  }
+  if (audit) {
+    if (audit->target_id.empty()) audit->target_id = std::to_string(op.id);
+    if (auto r = InsertAudit(db, *audit, now); !r) return tl::unexpected(r.error());
+  }
+  return SelectOperation(db, op.id);
+}
+
+}  // namespace
+
 core::Result<Operation> SqliteStore::UpdateOperation(Operation op,
                                                      core::OperationState expected_state,
                                                      std::optional<core::AuditEntry> audit) {
   const core::TimeMs now = clock_.Now();
   Operation saved;
   auto written = Write([&](Connection& db) -> Result<void> {
-    auto update = db.Prepare(
-        "UPDATE operations SET state = ?, waiting_for = ?, attempts = ?, deadline = ?, "
-        "schedule_at = ?, next_attempt_at = ?, result_json = ?, updated_at = ? "
-        "WHERE id = ? AND state = ?");
-    if (!update) return tl::unexpected(update.error());
-    update->Bind(1, std::string_view(core::ToString(op.state)))
-        .Bind(2, std::string_view(op.waiting_for))
-        .Bind(3, std::int64_t{op.attempts});
-    BindOptional(*update, 4, op.deadline);
-    BindOptional(*update, 5, op.schedule_at);
-    BindOptional(*update, 6, op.next_attempt_at);
-    update->Bind(7, std::string_view(op.result_json))
-        .Bind(8, now)
-        .Bind(9, op.id)
-        .Bind(10, std::string_view(core::ToString(expected_state)));
-    if (auto r = update->Run(); !r) return r;
-    if (db.Changes() == 0) {
-      auto current = SelectOperation(db, op.id);
-      if (!current) return tl::unexpected(current.error());
-      return core::MakeError(ErrorCode::kConflict, fmt::format("operation {} is {}, not {}", op.id,
-                                                               core::ToString(current->state),
-                                                               core::ToString(expected_state)));
-    }
-    if (audit) {
-      if (audit->target_id.empty()) audit->target_id = std::to_string(op.id);
-      if (auto r = InsertAudit(db, *audit, now); !r) return r;
-    }
-    auto stored = SelectOperation(db, op.id);
+    auto stored = ApplyOperationUpdate(db, op, expected_state, audit, now);
     if (!stored) return tl::unexpected(stored.error());
     saved = std::move(*stored);
     return {};
   });
   if (!written) return tl::unexpected(written.error());
   return saved;
+}
+
+std::vector<core::Result<Operation>> SqliteStore::UpdateOperations(
+    std::vector<core::OperationUpdate> updates) {
+  const core::TimeMs now = clock_.Now();
+  std::vector<core::Result<Operation>> answers;
+  auto written = Write([&](Connection& db) -> Result<void> {
+    answers.clear();  // a retried unit of work starts again
+    answers.reserve(updates.size());
+    for (core::OperationUpdate& u : updates) {
+      // Each in a savepoint of its own: a failed one (its audit entry, say) leaves no trace
+      // and does not undo the others.
+      if (auto r = db.ExecCached("SAVEPOINT operation_update"); !r) return r;
+      auto stored = ApplyOperationUpdate(db, u.operation, u.expected_state, u.audit, now);
+      if (!stored) {
+        if (auto r = db.ExecCached("ROLLBACK TO operation_update"); !r) return r;
+      }
+      if (auto r = db.ExecCached("RELEASE operation_update"); !r) return r;
+      answers.push_back(std::move(stored));
+    }
+    return {};
+  });
+  if (!written) {
+    answers.assign(updates.size(), tl::unexpected(written.error()));
+  }
+  return answers;
 }
 
 core::Result<core::OperationPage> SqliteStore::ListOperations(const core::OperationQuery& q) {

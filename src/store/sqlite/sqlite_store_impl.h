@@ -106,6 +106,8 @@ class SqliteStore final : public core::Store {
   Result<core::Operation> UpdateOperation(core::Operation operation,
                                           core::OperationState expected_state,
                                           std::optional<core::AuditEntry> audit) override;
+  std::vector<Result<core::Operation>> UpdateOperations(
+      std::vector<core::OperationUpdate> updates) override;
   Result<core::OperationPage> ListOperations(const core::OperationQuery& query) override;
   Result<std::vector<core::Operation>> ListUnfinishedOperations() override;
 
