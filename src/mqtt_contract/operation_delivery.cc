@@ -121,11 +121,12 @@ void OperationDelivery::OnOperationReport(const core::OperationReport& report) {
   engine_.OnDelivered(report.device_id, *id);
   if (!report.final) {
     engine_.OnProgress(report.device_id, *id, report.payload_json);
-    return;
+  } else {
+    auto outcome = ops::ParseDeviceOutcome(report.state);
+    engine_.OnResult(report.device_id, *id, outcome.value_or(ops::DeviceOutcome::kFailed),
+                     report.payload_json);
   }
-  auto outcome = ops::ParseDeviceOutcome(report.state);
-  engine_.OnResult(report.device_id, *id, outcome.value_or(ops::DeviceOutcome::kFailed),
-                   report.payload_json);
+  engine_.SyncReports();  // stored before the device's PUBACK
 }
 
 }  // namespace custos::mqtt_contract

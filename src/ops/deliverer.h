@@ -49,6 +49,10 @@ class DeliveryListener {
   // The device came into contact (connected, registered, updated its registration, woke
   // up): what waits for it ("offline") and what it has not taken yet goes out now.
   virtual void OnContact(core::DeviceId device) = 0;
+  // The reports above may be stored after they return (in batches, off the caller's thread):
+  // this returns once every report made before the call is stored. A deliverer that
+  // acknowledges a report to its device (an MQTT PUBACK) calls it first.
+  virtual void SyncReports() {}
 };
 
 // One per protocol ("mqtt", "lwm2m", ...), registered with the engine at start. The engine

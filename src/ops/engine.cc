@@ -43,6 +43,7 @@ core::Result<void> Engine::Start() {
     }
     spdlog::info("operations: {} not final at start", unfinished->size());
     impl_->started_ = true;
+    impl_->BeginBatchLocked();
     const std::set<std::int64_t> resend = impl_->resend_on_contact_;
     for (std::int64_t id : resend) {
       auto it = impl_->active_.find(id);
@@ -52,10 +53,12 @@ core::Result<void> Engine::Start() {
     for (const auto& [device, ids] : impl_->by_device_) devices.push_back(device);
     for (core::DeviceId device : devices) impl_->StepDeviceLocked(device, actions);
     impl_->PollLocked(actions);
+    impl_->CommitBatchLocked(actions);
   }
   Impl::RunActions(actions);
   if (impl_->options_.driver_thread) {
     impl_->driver_ = std::thread([impl = impl_.get()] { impl->DriverLoop(); });
+    impl_->queue_reports_ = true;
   }
   return {};
 }
@@ -64,8 +67,22 @@ void Engine::Stop() {
   if (impl_->stopping_.exchange(true)) return;
   impl_->Wake();
   if (impl_->driver_.joinable()) impl_->driver_.join();
-  std::lock_guard lock(impl_->mu_);
-  impl_->device_events_.reset();
+  {
+    // Reports queued before the stop are stored; what they would send is left to the next
+    // start (a sent operation goes out again at its device's next contact).
+    std::lock_guard lock(impl_->mu_);
+    Impl::Actions dropped;
+    impl_->BeginBatchLocked();
+    impl_->TakeReportsLocked(dropped);
+    impl_->CommitBatchLocked(dropped);
+    impl_->device_events_.reset();
+  }
+  {
+    std::lock_guard lock(impl_->inbox_mu_);
+    impl_->reports_stored_ = impl_->reports_taking_;
+    impl_->reports_closed_ = true;
+  }
+  impl_->reports_cv_.notify_all();
 }
 
 void Engine::Impl::Wake() {
@@ -88,8 +105,9 @@ void Engine::Impl::DriverLoop() {
     Actions actions;
     {
       std::lock_guard lock(mu_);
-      PollLocked(actions);
+      RoundLocked(actions);
     }
+    ReportsStored();
     RunActions(actions);
   }
 }
@@ -99,8 +117,9 @@ void Engine::Poll() {
   Impl::Actions actions;
   {
     std::lock_guard lock(impl_->mu_);
-    impl_->PollLocked(actions);
+    impl_->RoundLocked(actions);
   }
+  impl_->ReportsStored();
   Impl::RunActions(actions);
 }
 

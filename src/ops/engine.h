@@ -65,7 +65,9 @@ struct EngineOptions {
   int battery_threshold = 20;                            // operations.battery_threshold
   // With a driver thread the engine acts on its own when something falls due (by the
   // clock it was given, polled at least every `driver_tick_ms`); without one (unit tests
-  // with a fake clock) the caller calls Poll().
+  // with a fake clock) the caller calls Poll(). With a driver thread, what deliverers report
+  // is queued and taken up by the driver, many reports to one transaction, so that a
+  // protocol thread never waits for the disk; without one, a report is taken up at once.
   bool driver_thread = true;
   int driver_tick_ms = 1000;
 };
@@ -140,6 +142,7 @@ class Engine final : public DeliveryListener {
   void OnResult(core::DeviceId device, std::int64_t operation_id, DeviceOutcome outcome,
                 std::string result_json) override;
   void OnContact(core::DeviceId device) override;
+  void SyncReports() override;
 
   class Impl;
 

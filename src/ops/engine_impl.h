@@ -117,6 +117,47 @@ class Engine::Impl {
   void DriverLoop();
   void Wake();
 
+  // ---- batches (engine_batch.cc)
+  // Between BeginBatchLocked and CommitBatchLocked PersistLocked does not write: it keeps the
+  // transition in memory at once, as if stored, and queues it. CommitBatchLocked stores the
+  // queue in one transaction, then publishes each stored transition; a transition that was
+  // not stored is undone in memory (RecoverLocked) and the actions on its operation are
+  // dropped, so that nothing is acted on before it is stored. Never spans an unlock of mu_.
+  struct Deferred {
+    core::OperationUpdate update;
+    std::optional<core::Operation> before;  // in memory before it, if it was there
+    const char* event_type = "operation.updated";
+  };
+  void BeginBatchLocked() { batching_ = true; }
+  void CommitBatchLocked(Actions& actions);
+  // After a transition of operation `id` was not stored: memory takes the stored operation
+  // (or drops it: deleted, final), or `before` when the store cannot be read either.
+  void RecoverLocked(std::int64_t id, const core::Error& error,
+                     const std::optional<core::Operation>& before);
+  // One driver round: the reports queued, then PollLocked, in one batch.
+  void RoundLocked(Actions& actions);
+
+  // ---- reports (engine_reports.cc)
+  struct Reported {
+    enum Kind { kDelivered, kProgress, kResult, kContact } kind = kContact;
+    core::DeviceId device = 0;
+    std::int64_t operation_id = 0;
+    DeviceOutcome outcome = DeviceOutcome::kSucceeded;
+    std::string json;  // progress details or result
+  };
+  // Queues `report` for the driver (while it runs) or takes it up at once.
+  void Report(Reported report);
+  // Takes up every queued report; ReportsStored, once their batch is stored, tells
+  // SyncReports.
+  void TakeReportsLocked(Actions& actions);
+  void ReportsStored();
+  void ApplyLocked(Reported report, Actions& actions);
+  void DeliveredLocked(core::DeviceId device, std::int64_t operation_id);
+  void ProgressLocked(core::DeviceId device, std::int64_t operation_id, std::string details_json);
+  void ResultLocked(core::DeviceId device, std::int64_t operation_id, DeviceOutcome outcome,
+                    std::string result_json, Actions& actions);
+  void ContactLocked(core::DeviceId device, Actions& actions);
+
   EngineServices services_;
   EngineOptions options_;
   std::map<std::string, Deliverer*, std::less<>> deliverers_;
@@ -136,6 +177,19 @@ class Engine::Impl {
   std::map<std::int64_t, OnConflict> bulk_unstepped_;
   bool started_ = false;
   std::shared_ptr<core::EventSubscription> device_events_;
+
+  bool batching_ = false;
+  std::vector<Deferred> deferred_;
+
+  // Reports for the driver. Counters: queued so far, taken by the round in progress, stored.
+  std::atomic<bool> queue_reports_{false};
+  std::mutex inbox_mu_;  // taken after mu_, never before it
+  std::condition_variable reports_cv_;
+  std::vector<Reported> inbox_;
+  std::uint64_t reports_queued_ = 0;
+  std::uint64_t reports_taking_ = 0;
+  std::uint64_t reports_stored_ = 0;
+  bool reports_closed_ = false;  // stopped: SyncReports waits no more
 
   std::atomic<bool> stopping_{false};
   std::mutex wake_mu_;  // never taken while waiting for mu_ (the notifier runs under the bus)

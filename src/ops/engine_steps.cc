@@ -94,20 +94,22 @@ std::optional<Operation> Engine::Impl::PersistLocked(Operation next, OperationSt
                                                      std::optional<core::AuditEntry> audit,
                                                      const char* event_type) {
   const std::int64_t id = next.id;
+  std::optional<Operation> before;
+  if (auto it = active_.find(id); it != active_.end()) before = it->second;
+  if (batching_) {
+    next.updated_at = services_.clock.Now();
+    if (core::IsFinal(next.state)) {
+      UntrackLocked(id);
+    } else {
+      TrackLocked(next);
+    }
+    deferred_.push_back(Deferred{core::OperationUpdate{next, from, std::move(audit)},
+                                 std::move(before), event_type});
+    return next;
+  }
   auto stored = services_.store.UpdateOperation(std::move(next), from, std::move(audit));
   if (!stored) {
-    spdlog::warn("operations: operation {} not moved from {}: {}", id, core::ToString(from),
-                 stored.error().message);
-    if (stored.error().code == core::ErrorCode::kNotFound) {
-      UntrackLocked(id);  // its device was deleted, and the operation with it
-    } else if (stored.error().code == core::ErrorCode::kConflict) {
-      auto current = services_.store.GetOperation(id);
-      if (current && core::IsFinal(current->state)) {
-        UntrackLocked(id);
-      } else if (current) {
-        TrackLocked(*current);
-      }
-    }
+    RecoverLocked(id, stored.error(), before);
     return std::nullopt;
   }
   if (core::IsFinal(stored->state)) {
