@@ -32,6 +32,7 @@ DeviceManager::DeviceManager(ManagementOptions options, const RegistrationTable&
 
 DeviceManager::~DeviceManager() {
   writer_.Stop();
+  saves_writer_.Stop();
   observations_.RemoveAll();
 }
 

@@ -219,7 +219,11 @@ class DeviceManager {
   void SaveRemoved(const std::string& id);
   void OnNotification(const Target& target, const std::string& id, Reply& first,
                       core::Result<coap::Message> message);
+  // Queues the device's reported values for the model. Values of one device that arrive
+  // while the writer is busy are merged (later ones win), so that a fleet reporting faster
+  // than the store takes it costs one write per device, not per notification.
   void ApplyRecords(core::DeviceId device, const std::vector<Record>& records);
+  void ApplyPendingModels();
   void Forget(std::vector<Observation> observations);
   void NoteContact(const Registration& registration);
   void FillModel(const Registration& registration);
@@ -243,6 +247,13 @@ class DeviceManager {
   std::vector<core::Lwm2mObservationChange> pending_saves_;
   std::vector<std::function<void()>> after_saves_;
   bool saves_posted_ = false;
+  // Reported values waiting for the writer, merged by device.
+  std::mutex models_mu_;
+  std::map<core::DeviceId, boost::json::object> pending_models_;
+  bool models_posted_ = false;
+  // Observation saves have a writer of their own: an observation's answer waits for its
+  // save, and must not wait behind a backlog of model updates.
+  ModelWriter saves_writer_;
   ModelWriter writer_;  // last: stops first
 };
 

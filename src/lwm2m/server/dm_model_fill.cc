@@ -52,6 +52,9 @@ void DeviceManager::FillModel(const Registration& registration) {
   });
 }
 
-void DeviceManager::Drain() { writer_.Drain(); }
+void DeviceManager::Drain() {
+  writer_.Drain();
+  saves_writer_.Drain();
+}
 
 }  // namespace custos::lwm2m::server

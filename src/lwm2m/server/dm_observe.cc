@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <utility>
 
 #include "lwm2m/server/device_manager.h"
 #include "lwm2m/server/device_model.h"
@@ -94,9 +95,8 @@ void DeviceManager::OnNotification(const Target& target, const std::string& id, 
                                "the observation was cancelled before it started"));
     }
     // Answered once written: an observation acknowledged to the caller survives a crash.
-    return SaveAccepted(*observation, [reply = std::move(reply), json = ToJson(*observation)] {
-      reply(json);
-    });
+    return SaveAccepted(*observation,
+                        [reply = std::move(reply), json = ToJson(*observation)] { reply(json); });
   }
 
   if (ends) {
@@ -154,11 +154,43 @@ void DeviceManager::Forget(std::vector<Observation> observations) {
   }
 }
 
+namespace {
+
+// `later` merged into `into`: objects member by member, anything else replaced.
+void MergeInto(boost::json::object& into, boost::json::object later) {
+  for (auto& [key, value] : later) {
+    auto* mine = into.if_contains(key);
+    if (mine != nullptr && mine->is_object() && value.is_object()) {
+      MergeInto(mine->as_object(), std::move(value.as_object()));
+    } else {
+      into[key] = std::move(value);
+    }
+  }
+}
+
+}  // namespace
+
 void DeviceManager::ApplyRecords(core::DeviceId device, const std::vector<Record>& records) {
   if (!hooks_.apply_reported) return;
   boost::json::object patch = ReportedPatch(records);
   if (patch.empty()) return;
-  writer_.Post([this, device, patch = std::move(patch)] { hooks_.apply_reported(device, patch); });
+  bool post = false;
+  {
+    std::lock_guard lock(models_mu_);
+    MergeInto(pending_models_[device], std::move(patch));
+    post = !std::exchange(models_posted_, true);
+  }
+  if (post) writer_.Post([this] { ApplyPendingModels(); });
+}
+
+void DeviceManager::ApplyPendingModels() {
+  std::map<core::DeviceId, boost::json::object> pending;
+  {
+    std::lock_guard lock(models_mu_);
+    pending.swap(pending_models_);
+    models_posted_ = false;
+  }
+  for (const auto& [device, patch] : pending) hooks_.apply_reported(device, patch);
 }
 
 }  // namespace custos::lwm2m::server

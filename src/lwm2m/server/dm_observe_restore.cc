@@ -31,7 +31,7 @@ void DeviceManager::QueueObservationSaves(std::vector<core::Lwm2mObservationChan
     if (then) after_saves_.push_back(std::move(then));
     post = !std::exchange(saves_posted_, true);
   }
-  if (post) writer_.Post([this] { WritePendingObservationSaves(); });
+  if (post) saves_writer_.Post([this] { WritePendingObservationSaves(); });
 }
 
 void DeviceManager::WritePendingObservationSaves() {
@@ -78,7 +78,7 @@ void DeviceManager::SaveObservationsForRestart() {
   }
   SaveObservations(std::move(changes));
   saving_observations_.store(false);
-  writer_.Drain();
+  saves_writer_.Drain();
 }
 
 core::Result<std::size_t> DeviceManager::RestoreObservations() {
