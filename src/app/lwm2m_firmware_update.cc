@@ -101,6 +101,7 @@ bool Lwm2mFirmwareUpdates::SetStage(core::DeviceId device, std::uint64_t serial,
   auto it = flows_.find(device);
   if (stopped_ || it == flows_.end() || it->second.serial != serial) return false;
   it->second.stage = stage;
+  it->second.heard = std::chrono::steady_clock::now();
   return true;
 }
 
@@ -382,6 +383,9 @@ void Lwm2mFirmwareUpdates::Execute(core::DeviceId device, std::uint64_t serial) 
   }
   devices_.Execute(device, Path::Resource(5, 0, 2), "",
                    [this, device, serial, operation](DmResult<js::value> executed) {
+                     if (!executed && executed.error().coap_code == "4.05") {
+                       return OnExecuteRefused(device, serial, executed.error());
+                     }
                      if (!executed) {
                        return FailRequest(device, serial, executed.error(),
                                           "execute Update /5/0/2");
@@ -390,6 +394,23 @@ void Lwm2mFirmwareUpdates::Execute(core::DeviceId device, std::uint64_t serial) 
                        listener_.OnProgress(device, operation, Json({{"stage", "updating"}}));
                      }
                    });
+}
+
+void Lwm2mFirmwareUpdates::OnExecuteRefused(core::DeviceId device, std::uint64_t serial,
+                                            const DmError& refusal) {
+  // A device that took a first Execute whose answer was lost refuses the retransmission
+  // when it keeps no record of answered requests: its State tells.
+  devices_.Read(
+      device, Path::Instance(5, 0), std::nullopt,
+      [this, device, serial, refusal](DmResult<js::value> read) {
+        const Object5Values values = read ? Object5In(*read) : Object5Values{};
+        if (values.state == kFirmwareUpdating) return;  // the reboot follows
+        if (values.state == kFirmwareIdle && values.update_result == kUpdateResultSuccess) {
+          if (auto flow = Current(device, serial)) Confirm(device, *flow);
+          return;
+        }
+        FailRequest(device, serial, refusal, "execute Update /5/0/2");
+      });
 }
 
 void Lwm2mFirmwareUpdates::OnContact(core::DeviceId device) {
@@ -502,7 +523,9 @@ void Lwm2mFirmwareUpdates::Run() {
   // Dropped notifications are made up for by reading Object 5 of every running flow, at
   // most this often, so that a burst of them does not become a burst of reads.
   constexpr auto kResyncEvery = std::chrono::seconds(10);
+  constexpr auto kStalledAfter = std::chrono::seconds(30);
   auto last_resync = std::chrono::steady_clock::now() - kResyncEvery;
+  auto last_stall_check = std::chrono::steady_clock::now();
   bool dropped = false;
   for (;;) {
     {
@@ -518,6 +541,10 @@ void Lwm2mFirmwareUpdates::Run() {
       last_resync = std::chrono::steady_clock::now();
       Resync();
     }
+    if (std::chrono::steady_clock::now() - last_stall_check >= kResyncEvery) {
+      last_stall_check = std::chrono::steady_clock::now();
+      ReadStalled(kStalledAfter);
+    }
   }
 }
 
@@ -528,6 +555,7 @@ void Lwm2mFirmwareUpdates::OnNotification(const core::Event& event) {
     auto it = flows_.find(event.device_id);
     if (stopped_ || it == flows_.end()) return;  // most notifications: not ours, not parsed
     serial = it->second.serial;
+    it->second.heard = std::chrono::steady_clock::now();
   }
   boost::system::error_code ec;
   js::value data = js::parse(event.data_json, ec);
@@ -547,7 +575,31 @@ void Lwm2mFirmwareUpdates::Resync() {
   }
   spdlog::warn("firmware updates: notifications were dropped; reading Object 5 of {} devices",
                running.size());
-  for (const auto& [device, serial] : running) {
+  ReadObject5(running);
+}
+
+void Lwm2mFirmwareUpdates::ReadStalled(std::chrono::steady_clock::duration quiet) {
+  std::vector<std::pair<core::DeviceId, std::uint64_t>> stalled;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [device, flow] : flows_) {
+      if (flow.stage != FirmwareStage::kDownloading || now - flow.heard < quiet) continue;
+      flow.heard = now;  // read again after another quiet spell, not at every check
+      stalled.emplace_back(device, flow.serial);
+    }
+  }
+  if (stalled.empty()) return;
+  spdlog::info(
+      "firmware updates: nothing heard from {} downloading devices for {} s; reading "
+      "their Object 5",
+      stalled.size(), std::chrono::duration_cast<std::chrono::seconds>(quiet).count());
+  ReadObject5(stalled);
+}
+
+void Lwm2mFirmwareUpdates::ReadObject5(
+    const std::vector<std::pair<core::DeviceId, std::uint64_t>>& flows) {
+  for (const auto& [device, serial] : flows) {
     devices_.Read(device, Path::Instance(5, 0), std::nullopt,
                   [this, device, serial](DmResult<js::value> read) {
                     if (read) OnValues(device, serial, Object5In(*read));

@@ -19,6 +19,7 @@
 // A flow is a few words per device.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -91,6 +92,8 @@ class Lwm2mFirmwareUpdates {
     FirmwareMethod method = FirmwareMethod::kPull;
     FirmwareStage stage = FirmwareStage::kStarting;
     std::string observation;  // the id of the /5/0 observation, once answered
+    // When the flow last heard from the device or moved on (ReadStalled's clock).
+    std::chrono::steady_clock::time_point heard = std::chrono::steady_clock::now();
   };
 
   // The flow of `device` when it is still the one numbered `serial`.
@@ -112,6 +115,10 @@ class Lwm2mFirmwareUpdates {
   void OnValues(core::DeviceId device, std::uint64_t serial, const Object5Values& values);
   // Execute /5/0/2, once per flow.
   void Execute(core::DeviceId device, std::uint64_t serial);
+  // A 4.05 to Execute: reads Object 5; State Updating (the first Execute went through) waits
+  // for the reboot, Idle with Update Result 1 confirms, anything else fails with `refusal`.
+  void OnExecuteRefused(core::DeviceId device, std::uint64_t serial,
+                        const lwm2m::server::DmError& refusal);
   void Confirm(core::DeviceId device, const Flow& flow);
 
   // Ends the flow (when it is still `serial`) and reports the outcome.
@@ -125,6 +132,12 @@ class Lwm2mFirmwareUpdates {
   void OnNotification(const core::Event& event);
   // Reads Object 5 of every flow past kStarting, after notifications were dropped.
   void Resync();
+  // Reads Object 5 of every flow still downloading that has heard nothing for `quiet`:
+  // notifications are non-confirmable and a busy network or server loses some, so a device
+  // that finished its download must not wait for a State 2 that never arrives.
+  void ReadStalled(std::chrono::steady_clock::duration quiet);
+  // Reads Object 5 of each (device, flow serial) and applies what it finds.
+  void ReadObject5(const std::vector<std::pair<core::DeviceId, std::uint64_t>>& flows);
 
   lwm2m::server::DeviceManager& devices_;
   const lwm2m::server::RegistrationTable& registrations_;
