@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <utility>
@@ -549,19 +550,32 @@ void Lwm2mFirmwareUpdates::Run() {
 }
 
 void Lwm2mFirmwareUpdates::OnNotification(const core::Event& event) {
-  std::uint64_t serial = 0;
   {
     std::lock_guard lock(mu_);
     auto it = flows_.find(event.device_id);
     if (stopped_ || it == flows_.end()) return;  // most notifications: not ours, not parsed
-    serial = it->second.serial;
-    it->second.heard = std::chrono::steady_clock::now();
   }
   boost::system::error_code ec;
   js::value data = js::parse(event.data_json, ec);
   if (ec || !data.is_object()) return;
   const js::value* value = data.as_object().if_contains("value");
-  if (value == nullptr) return;
+  const js::value* paths = data.as_object().if_contains("paths");
+  // Only a notification of Object 5 is the flow's: the device's other observations (its
+  // battery, say) go on while a State 2 notification may be lost.
+  const bool object5 =
+      paths != nullptr && paths->is_array() &&
+      std::any_of(paths->as_array().begin(), paths->as_array().end(), [](const js::value& p) {
+        return p.is_string() && p.as_string().starts_with("/5/0");
+      });
+  if (value == nullptr || !object5) return;
+  std::uint64_t serial = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto it = flows_.find(event.device_id);
+    if (stopped_ || it == flows_.end()) return;
+    serial = it->second.serial;
+    it->second.heard = std::chrono::steady_clock::now();
+  }
   OnValues(event.device_id, serial, Object5In(*value));
 }
 
@@ -584,14 +598,16 @@ void Lwm2mFirmwareUpdates::ReadStalled(std::chrono::steady_clock::duration quiet
   {
     std::lock_guard lock(mu_);
     for (auto& [device, flow] : flows_) {
-      if (flow.stage != FirmwareStage::kDownloading || now - flow.heard < quiet) continue;
+      const bool waits =
+          flow.stage == FirmwareStage::kDownloading || flow.stage == FirmwareStage::kUpdating;
+      if (!waits || now - flow.heard < quiet) continue;
       flow.heard = now;  // read again after another quiet spell, not at every check
       stalled.emplace_back(device, flow.serial);
     }
   }
   if (stalled.empty()) return;
   spdlog::info(
-      "firmware updates: nothing heard from {} downloading devices for {} s; reading "
+      "firmware updates: nothing heard from {} updating devices for {} s; reading "
       "their Object 5",
       stalled.size(), std::chrono::duration_cast<std::chrono::seconds>(quiet).count());
   ReadObject5(stalled);
@@ -600,10 +616,20 @@ void Lwm2mFirmwareUpdates::ReadStalled(std::chrono::steady_clock::duration quiet
 void Lwm2mFirmwareUpdates::ReadObject5(
     const std::vector<std::pair<core::DeviceId, std::uint64_t>>& flows) {
   for (const auto& [device, serial] : flows) {
-    devices_.Read(device, Path::Instance(5, 0), std::nullopt,
-                  [this, device, serial](DmResult<js::value> read) {
-                    if (read) OnValues(device, serial, Object5In(*read));
-                  });
+    devices_.Read(
+        device, Path::Instance(5, 0), std::nullopt,
+        [this, device, serial](DmResult<js::value> read) {
+          if (!read) return;
+          const Object5Values values = Object5In(*read);
+          if (values.state == kFirmwareIdle && values.update_result == kUpdateResultSuccess) {
+            // Updated and rebooted, but the confirmation after its new Register
+            // did not get through.
+            auto flow = Current(device, serial);
+            if (flow && flow->stage == FirmwareStage::kUpdating) Confirm(device, *flow);
+            return;
+          }
+          OnValues(device, serial, values);
+        });
   }
 }
 

@@ -132,9 +132,10 @@ class Lwm2mFirmwareUpdates {
   void OnNotification(const core::Event& event);
   // Reads Object 5 of every flow past kStarting, after notifications were dropped.
   void Resync();
-  // Reads Object 5 of every flow still downloading that has heard nothing for `quiet`:
+  // Reads Object 5 of every flow downloading or updating that has heard nothing for `quiet`:
   // notifications are non-confirmable and a busy network or server loses some, so a device
-  // that finished its download must not wait for a State 2 that never arrives.
+  // that finished its download must not wait for a State 2 that never arrives; nor an
+  // updated device whose confirmation read failed until its next registration update.
   void ReadStalled(std::chrono::steady_clock::duration quiet);
   // Reads Object 5 of each (device, flow serial) and applies what it finds.
   void ReadObject5(const std::vector<std::pair<core::DeviceId, std::uint64_t>>& flows);
