@@ -61,10 +61,19 @@ std::string InsertSql() {
                      params);
 }
 
+// Connectivity is hot state written behind (SaveConnectivity) from the fleet state: an update
+// of the device, made from a copy read before the last write-behind, must not put an older
+// connectivity back (a registered device would be stored offline until it next changed).
+bool WrittenBehind(std::string_view column) {
+  return column == "online" || column == "last_seen" || column == "address" ||
+         column == "transport" || column == "lifetime_s" || column == "queue_mode";
+}
+
 std::string UpdateSql() {
   std::string sets;
   for (int i = 0; i < kWritableCount; ++i) {
-    sets += fmt::format("{}{} = ?{}", i ? ", " : "", kWritable[i], i + 1);
+    if (WrittenBehind(kWritable[i])) continue;  // its parameter stays bound, unused
+    sets += fmt::format("{}{} = ?{}", sets.empty() ? "" : ", ", kWritable[i], i + 1);
   }
   return fmt::format("UPDATE devices SET {} WHERE id = ?{}", sets, kWritableCount + 1);
 }

@@ -131,6 +131,22 @@ TEST_P(StoreContractTest, UpdateReplacesEveryFieldAndBumpsVersion) {
   EXPECT_EQ(store().GetDeviceByName("sensor-1").error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, UpdateKeepsTheConnectivityWrittenBehind) {
+  Device created = Create(FullDevice("sensor-1"));
+  Device before = *store().GetDevice(created.id);  // read before the write-behind
+  core::Connectivity now_online{true, kStart + 500, "10.0.0.9:5683", "udp", 600, false};
+  ASSERT_TRUE(store().SaveConnectivity({{created.id, now_online}}));
+  before.identity.firmware_version = "3.0";
+  before.connectivity.online = false;
+  ASSERT_TRUE(store().UpdateDevice(before, Audit("device.report")));
+  auto got = store().GetDevice(created.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->identity.firmware_version, "3.0");
+  EXPECT_TRUE(got->connectivity.online);
+  EXPECT_EQ(got->connectivity.address, "10.0.0.9:5683");
+  EXPECT_EQ(got->connectivity.lifetime_s, 600);
+}
+
 TEST_P(StoreContractTest, UpdateWithStaleVersionIsConflictAndChangesNothing) {
   Device created = Create("sensor-1", {{"a", "1"}});
   Device first = created;
